@@ -1,0 +1,52 @@
+//! The runtime: hand-written support code copied into every generated crate.
+//!
+//! It lives in `generator/runtime/` as ordinary Rust files, is compiled and
+//! linted as part of `generated-client`, and is copied verbatim.
+
+/// One file of the runtime module.
+pub struct RuntimeFile {
+    /// Module name.
+    pub name: &'static str,
+    /// Whether the module is `pub` (its items are part of the client's API).
+    pub public: bool,
+    /// The module's one-line documentation.
+    pub doc: &'static str,
+    /// The file's source.
+    pub source: &'static str,
+}
+
+/// Documentation of the `runtime` module itself.
+pub const RUNTIME_DOC: &str =
+    "Support code shared by every generated client: presence, enums, unions, uploads.";
+
+/// The body of `runtime/mod.rs` (re-exports; the submodules are declared by
+/// the emitter).
+pub const RUNTIME_ROOT: &str = include_str!("../../runtime/mod.rs");
+
+/// The runtime's submodules, in declaration order.
+pub const RUNTIME_FILES: &[RuntimeFile] = &[
+    RuntimeFile {
+        name: "enums",
+        public: false,
+        doc: "Decoding string enums without failing on values a newer server adds.",
+        source: include_str!("../../runtime/enums.rs"),
+    },
+    RuntimeFile {
+        name: "file",
+        public: false,
+        doc: "Files for multipart uploads.",
+        source: include_str!("../../runtime/file.rs"),
+    },
+    RuntimeFile {
+        name: "nullable",
+        public: false,
+        doc: "The three-valued presence of optional, nullable properties.",
+        source: include_str!("../../runtime/nullable.rs"),
+    },
+    RuntimeFile {
+        name: "union",
+        public: true,
+        doc: "Encoding and decoding discriminated unions.",
+        source: include_str!("../../runtime/union.rs"),
+    },
+];

@@ -1,0 +1,265 @@
+//! The generated crate as a tree of modules, and its two layouts.
+//!
+//! [`Layout::Crate`] writes a standalone crate: `src/lib.rs`, a file per
+//! leaf module and a directory with `mod.rs` per module with children.
+//! [`Layout::Module`] writes one file of inline modules for a build script
+//! to `include!`; it carries no crate-level attributes, and every path in
+//! the generated code is relative (`super::`), so it works wherever it is
+//! included.
+
+use std::path::PathBuf;
+
+use crate::ir::TypeId;
+
+/// How the output is laid out on disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// A standalone crate: `Cargo.toml` and `src/`.
+    Crate,
+    /// One `.rs` file of inline modules, for `include!` from a build script.
+    Module,
+}
+
+/// One piece of a module's body.
+#[derive(Debug, Clone)]
+pub enum Piece {
+    /// The item for a named type, rendered and formatted later.
+    Type(TypeId),
+    /// Source text copied as is.
+    Text(String),
+}
+
+/// A module before rendering.
+#[derive(Debug, Clone)]
+pub struct Module {
+    /// The module's name (empty for the crate root).
+    pub name: String,
+    /// Declared `pub`?
+    pub public: bool,
+    /// Documentation: for a submodule, the first line goes on its
+    /// declaration and the rest inside it; a crate root's is all inside.
+    pub doc: Vec<String>,
+    /// The body, in order.
+    pub pieces: Vec<Piece>,
+    /// Submodules, in declaration order.
+    pub children: Vec<Module>,
+}
+
+/// A module after rendering: its body is final source text.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    /// The module's name (empty for the crate root).
+    pub name: String,
+    /// Declared `pub`?
+    pub public: bool,
+    /// Documentation lines, placed as for [`Module::doc`].
+    pub doc: Vec<String>,
+    /// Attributes only a crate root can carry (`#![forbid(unsafe_code)]`).
+    pub crate_attributes: Vec<String>,
+    /// The body.
+    pub body: String,
+    /// Submodules.
+    pub children: Vec<Rendered>,
+}
+
+/// A file of the output, relative to the output directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GeneratedFile {
+    /// Relative path (`src/types.rs`, `Cargo.toml`).
+    pub path: PathBuf,
+    /// Exact contents.
+    pub contents: String,
+}
+
+/// Lays out a rendered tree. `header` starts every Rust file.
+pub fn files(root: &Rendered, layout: Layout, header: &str) -> Vec<GeneratedFile> {
+    match layout {
+        Layout::Crate => {
+            let mut out = Vec::new();
+            crate_files(root, PathBuf::from("src"), true, header, &mut out);
+            out
+        }
+        Layout::Module => {
+            let mut text = String::from(header);
+            for child in &root.children {
+                inline_module(child, &mut text);
+            }
+            push_body(&mut text, &root.body);
+            vec![GeneratedFile {
+                path: PathBuf::from("lib.rs"),
+                contents: text,
+            }]
+        }
+    }
+}
+
+fn crate_files(
+    module: &Rendered,
+    dir: PathBuf,
+    is_root: bool,
+    header: &str,
+    out: &mut Vec<GeneratedFile>,
+) {
+    let path = if is_root {
+        dir.join("lib.rs")
+    } else if module.children.is_empty() {
+        dir.join(format!("{}.rs", file_stem(&module.name)))
+    } else {
+        dir.join(file_stem(&module.name)).join("mod.rs")
+    };
+    let mut text = String::from(header);
+    // A submodule's first doc line sits on its declaration in the parent.
+    let inner = if is_root {
+        &module.doc[..]
+    } else {
+        module.doc.get(1..).unwrap_or_default()
+    };
+    for line in inner {
+        text.push_str(&inner_doc(line));
+    }
+    if is_root {
+        for attribute in &module.crate_attributes {
+            text.push_str(attribute);
+            text.push('\n');
+        }
+    }
+    if !inner.is_empty() || (is_root && !module.crate_attributes.is_empty()) {
+        text.push('\n');
+    }
+    for child in &module.children {
+        if let Some(summary) = child.doc.first() {
+            text.push_str(&outer_doc(summary));
+        }
+        text.push_str(&format!("{}mod {};\n", visibility(child), child.name));
+    }
+    if !module.children.is_empty() && !module.body.is_empty() {
+        text.push('\n');
+    }
+    push_body(&mut text, &module.body);
+    out.push(GeneratedFile {
+        path,
+        contents: text,
+    });
+    let child_dir = if is_root {
+        dir
+    } else {
+        dir.join(file_stem(&module.name))
+    };
+    for child in &module.children {
+        crate_files(child, child_dir.clone(), false, header, out);
+    }
+}
+
+fn inline_module(module: &Rendered, text: &mut String) {
+    if let Some(summary) = module.doc.first() {
+        text.push_str(&outer_doc(summary));
+    }
+    text.push_str(&format!("{}mod {} {{\n", visibility(module), module.name));
+    for line in module.doc.iter().skip(1) {
+        text.push_str(&inner_doc(line));
+    }
+    for child in &module.children {
+        inline_module(child, text);
+    }
+    push_body(text, &module.body);
+    text.push_str("}\n");
+}
+
+fn push_body(text: &mut String, body: &str) {
+    text.push_str(body);
+    if !body.is_empty() && !body.ends_with('\n') {
+        text.push('\n');
+    }
+}
+
+fn visibility(module: &Rendered) -> &'static str {
+    if module.public {
+        "pub "
+    } else {
+        ""
+    }
+}
+
+/// The file name of a module: raw identifiers are stored without `r#`.
+fn file_stem(name: &str) -> &str {
+    name.strip_prefix("r#").unwrap_or(name)
+}
+
+fn inner_doc(line: &str) -> String {
+    if line.is_empty() {
+        "//!\n".to_string()
+    } else {
+        format!("//! {line}\n")
+    }
+}
+
+fn outer_doc(line: &str) -> String {
+    if line.is_empty() {
+        "///\n".to_string()
+    } else {
+        format!("/// {line}\n")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn leaf(name: &str, body: &str) -> Rendered {
+        Rendered {
+            name: name.into(),
+            public: true,
+            doc: vec![format!("The {name} module.")],
+            crate_attributes: vec![],
+            body: body.into(),
+            children: vec![],
+        }
+    }
+
+    fn tree() -> Rendered {
+        let mut runtime = leaf("runtime", "pub use self::a::A;\n");
+        runtime.children.push(leaf("a", "pub struct A;\n"));
+        Rendered {
+            name: String::new(),
+            public: true,
+            doc: vec!["Crate docs.".into()],
+            crate_attributes: vec!["#![forbid(unsafe_code)]".into()],
+            body: "pub use self::runtime::A;\n".into(),
+            children: vec![leaf("types", "pub struct T;\n"), runtime],
+        }
+    }
+
+    #[test]
+    fn crate_layout_nests_directories() {
+        let files = files(&tree(), Layout::Crate, "// h\n");
+        let paths: Vec<_> = files
+            .iter()
+            .map(|f| f.path.to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(
+            paths,
+            [
+                "src/lib.rs",
+                "src/types.rs",
+                "src/runtime/mod.rs",
+                "src/runtime/a.rs"
+            ]
+        );
+        assert_eq!(
+            files[0].contents,
+            "// h\n//! Crate docs.\n#![forbid(unsafe_code)]\n\n/// The types module.\npub mod types;\n/// The runtime module.\npub mod runtime;\n\npub use self::runtime::A;\n"
+        );
+    }
+
+    #[test]
+    fn module_layout_inlines_everything_without_crate_attributes() {
+        let files = files(&tree(), Layout::Module, "// h\n");
+        assert_eq!(files.len(), 1);
+        let text = &files[0].contents;
+        assert!(
+            text.contains("pub mod runtime {\n/// The a module.\npub mod a {\npub struct A;\n}\n")
+        );
+        assert!(!text.contains("#!["));
+        assert!(text.ends_with("pub use self::runtime::A;\n"));
+    }
+}

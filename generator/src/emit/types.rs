@@ -1,0 +1,424 @@
+//! The `types` module: one Rust item per named type.
+//!
+//! - Structs derive `Debug, Clone, PartialEq, Serialize, Deserialize` (and
+//!   `Default` when no field is required). Presence and nullability give
+//!   four field forms: required `T`; required + nullable `Option<T>` that
+//!   writes `null`; optional `Option<T>` omitted when `None`; optional +
+//!   nullable `Nullable<T>`, which can say absent, `null` or a value.
+//! - Structs with a binary field are multipart forms: no serde, the runtime
+//!   writes them part by part.
+//! - Enums keep their wire values, with `as_str`, `Display`, `FromStr` and an
+//!   `Unknown(String)` variant that keeps values a newer server sends.
+//! - Discriminated unions read the tag first and decode the member it names;
+//!   an unknown tag is kept whole. Unions without a discriminator try their
+//!   members in order.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs::{self, code, DocBuilder};
+use super::shape::{ident, TypeWriter};
+use crate::ir::{
+    Api, Enum, Field, Presence, Scalar, Shape, Struct, TypeDef, TypeId, TypeKind, Union,
+};
+use crate::naming::{Names, UNKNOWN_VARIANT};
+
+/// Emits the item (and its impls) for one named type.
+pub fn type_item(api: &Api, names: &Names, id: TypeId) -> TokenStream {
+    let def = api.ty(id);
+    let types_path = TokenStream::new();
+    let writer = TypeWriter::new(names, &types_path);
+    let name = ident(&names.types[id.0]);
+    let mut doc = DocBuilder::new();
+    doc.schema_docs(&def.docs);
+    let renamed = def
+        .schema_name
+        .as_ref()
+        .filter(|schema_name| **schema_name != names.types[id.0]);
+    if doc.is_empty() || renamed.is_some() {
+        doc.line(fallback_doc(def));
+    }
+    match &def.kind {
+        TypeKind::Struct(s) => struct_item(&writer, names, id, &name, doc, s),
+        TypeKind::Enum(e) => enum_item(&name, &names.variants[id.0], doc, e),
+        TypeKind::Union(u) => union_item(api, &writer, &names.variants[id.0], &name, doc, u),
+        TypeKind::Alias(shape) => {
+            let target = writer.shape(shape);
+            let doc = doc.to_tokens();
+            quote! { #doc pub type #name = #target; }
+        }
+    }
+}
+
+fn fallback_doc(def: &TypeDef) -> String {
+    match &def.schema_name {
+        Some(name) => format!("The {} schema.", code(name)),
+        None => format!("Inline schema at {}.", code(&format!("#{}", def.pointer))),
+    }
+}
+
+fn struct_item(
+    writer: &TypeWriter<'_>,
+    names: &Names,
+    id: TypeId,
+    name: &proc_macro2::Ident,
+    doc: DocBuilder,
+    s: &Struct,
+) -> TokenStream {
+    let form = s.has_binary();
+    let fields = s
+        .fields
+        .iter()
+        .zip(&names.fields[id.0])
+        .map(|(field, field_name)| struct_field(writer, field, field_name, form));
+    let additional = s.additional.as_ref().map(|item| {
+        let field_name = ident(
+            names.additional[id.0]
+                .as_deref()
+                .unwrap_or("additional_properties"),
+        );
+        let ty = if item.shape == Shape::Any {
+            quote! { ::serde_json::Map<::std::string::String, ::serde_json::Value> }
+        } else {
+            let item = writer.item(item);
+            quote! { ::std::collections::BTreeMap<::std::string::String, #item> }
+        };
+        quote! {
+            /// Properties the schema does not name.
+            #[serde(flatten)]
+            pub #field_name: #ty,
+        }
+    });
+    let all_optional = s.fields.iter().all(|f| f.presence == Presence::Optional);
+    let default = all_optional.then(|| quote! { Default, });
+    let doc = doc.to_tokens();
+    if form {
+        quote! {
+            #doc
+            #[derive(Debug, Clone, PartialEq, #default)]
+            pub struct #name {
+                #(#fields)*
+            }
+        }
+    } else {
+        quote! {
+            #doc
+            #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
+            pub struct #name {
+                #(#fields)*
+                #additional
+            }
+        }
+    }
+}
+
+fn struct_field(
+    writer: &TypeWriter<'_>,
+    field: &Field,
+    field_name: &str,
+    form: bool,
+) -> TokenStream {
+    let name = ident(field_name);
+    let mut ty = match field.shape {
+        Shape::Scalar(Scalar::Binary) if form => quote! { super::runtime::FilePart },
+        _ => writer.shape(&field.shape),
+    };
+    if field.indirect {
+        ty = quote! { ::std::boxed::Box<#ty> };
+    }
+    let (ty, skip) = match (field.presence, field.nullable) {
+        (Presence::Required, false) => (ty, None),
+        (Presence::Required, true) => (quote! { ::core::option::Option<#ty> }, None),
+        (Presence::Optional, false) => (
+            quote! { ::core::option::Option<#ty> },
+            Some("::core::option::Option::is_none"),
+        ),
+        (Presence::Optional, true) => (
+            quote! { super::runtime::Nullable<#ty> },
+            Some("super::runtime::Nullable::is_absent"),
+        ),
+    };
+    let doc = field_docs(field).to_tokens();
+    if form {
+        return quote! { #doc pub #name: #ty, };
+    }
+    let bare = field_name.strip_prefix("r#").unwrap_or(field_name);
+    let rename = (bare != field.wire_name).then(|| {
+        let wire = &field.wire_name;
+        quote! { rename = #wire, }
+    });
+    let attr = match (rename, skip) {
+        (None, None) => None,
+        (rename, None) => Some(quote! { #[serde(#rename)] }),
+        (rename, Some(skip)) => {
+            Some(quote! { #[serde(#rename default, skip_serializing_if = #skip)] })
+        }
+    };
+    quote! {
+        #doc
+        #attr
+        pub #name: #ty,
+    }
+}
+
+fn field_docs(field: &Field) -> DocBuilder {
+    let mut doc = DocBuilder::new();
+    doc.schema_docs(&field.docs);
+    let mut facts = Vec::new();
+    if field.read_only {
+        facts.push("Read-only: the server sets it.".to_string());
+    }
+    if field.write_only {
+        facts.push("Write-only: the server never returns it.".to_string());
+    }
+    if let Some(sentence) = docs::constraints(&field.constraints) {
+        facts.push(sentence);
+    }
+    if let Some(default) = &field.default {
+        facts.push(docs::default_value(default));
+    }
+    if !facts.is_empty() {
+        doc.line(facts.join(" "));
+    }
+    doc
+}
+
+fn enum_item(
+    name: &proc_macro2::Ident,
+    variant_names: &[String],
+    mut doc: DocBuilder,
+    e: &Enum,
+) -> TokenStream {
+    let unknown = ident(UNKNOWN_VARIANT);
+    let variants: Vec<_> = variant_names.iter().map(|v| ident(v)).collect();
+    let values: Vec<&str> = e.variants.iter().map(|v| v.value.as_str()).collect();
+    let value_docs = values.iter().map(|v| format!(" {}", code(v)));
+    doc.line(format!(
+        "Values outside the schema (from a newer authentik) are kept in {}.",
+        code(&format!("{name}::{UNKNOWN_VARIANT}"))
+    ));
+    let doc = doc.to_tokens();
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #name {
+            #(
+                #[doc = #value_docs]
+                #variants,
+            )*
+            /// A value this client does not know, kept as sent.
+            #unknown(::std::string::String),
+        }
+
+        impl #name {
+            /// The value as it travels on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(Self::#variants => #values,)*
+                    Self::#unknown(value) => value,
+                }
+            }
+
+            fn known(value: &str) -> ::core::option::Option<Self> {
+                match value {
+                    #(#values => ::core::option::Option::Some(Self::#variants),)*
+                    _ => ::core::option::Option::None,
+                }
+            }
+        }
+
+        impl ::core::convert::From<&str> for #name {
+            fn from(value: &str) -> Self {
+                Self::known(value).unwrap_or_else(|| Self::#unknown(value.to_owned()))
+            }
+        }
+
+        impl ::core::convert::From<::std::string::String> for #name {
+            fn from(value: ::std::string::String) -> Self {
+                match Self::known(&value) {
+                    ::core::option::Option::Some(known) => known,
+                    ::core::option::Option::None => Self::#unknown(value),
+                }
+            }
+        }
+
+        impl ::core::str::FromStr for #name {
+            type Err = ::core::convert::Infallible;
+
+            fn from_str(value: &str) -> ::core::result::Result<Self, Self::Err> {
+                ::core::result::Result::Ok(Self::from(value))
+            }
+        }
+
+        impl ::core::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
+                super::runtime::deserialize_enum(deserializer)
+            }
+        }
+    }
+}
+
+fn union_item(
+    api: &Api,
+    writer: &TypeWriter<'_>,
+    variant_names: &[String],
+    name: &proc_macro2::Ident,
+    doc: DocBuilder,
+    u: &Union,
+) -> TokenStream {
+    // Objects are boxed so the enum stays the size of a pointer or two
+    // however large its biggest member is.
+    let boxed: Vec<bool> = u
+        .variants
+        .iter()
+        .map(|v| v.indirect || is_object(api, &v.shape))
+        .collect();
+    match &u.discriminator {
+        Some(tag_key) => tagged_union(writer, variant_names, name, doc, u, &boxed, tag_key),
+        None => untagged_union(writer, variant_names, name, doc, u, &boxed),
+    }
+}
+
+/// Whether a shape names a struct or union (through aliases).
+fn is_object(api: &Api, shape: &Shape) -> bool {
+    let mut shape = shape;
+    for _ in 0..=api.types.len() {
+        let Shape::Named(id) = shape else {
+            return false;
+        };
+        match &api.ty(*id).kind {
+            TypeKind::Struct(_) | TypeKind::Union(_) => return true,
+            TypeKind::Enum(_) => return false,
+            TypeKind::Alias(next) => shape = next,
+        }
+    }
+    false
+}
+
+fn tagged_union(
+    writer: &TypeWriter<'_>,
+    variant_names: &[String],
+    name: &proc_macro2::Ident,
+    mut doc: DocBuilder,
+    u: &Union,
+    boxed: &[bool],
+    tag_key: &str,
+) -> TokenStream {
+    let unknown = ident(UNKNOWN_VARIANT);
+    let variants: Vec<_> = variant_names.iter().map(|v| ident(v)).collect();
+    let tags: Vec<&str> = u
+        .variants
+        .iter()
+        .map(|v| v.tag.as_deref().unwrap_or_default())
+        .collect();
+    let payloads = u.variants.iter().zip(boxed).map(|(v, boxed)| {
+        let ty = writer.shape(&v.shape);
+        if *boxed {
+            quote! { ::std::boxed::Box<#ty> }
+        } else {
+            ty
+        }
+    });
+    let variant_docs = tags
+        .iter()
+        .map(|tag| format!(" {} is {}.", code(tag_key), code(tag)));
+    let constructors = boxed.iter().zip(&variants).map(|(boxed, variant)| {
+        if *boxed {
+            quote! { |value| Self::#variant(::std::boxed::Box::new(value)) }
+        } else {
+            quote! { Self::#variant }
+        }
+    });
+    doc.line(format!(
+        "Tagged by {}: the tag picks the variant and is written once on the wire. An object with a tag this client does not know is kept in {}.",
+        code(tag_key),
+        code(&format!("{name}::{UNKNOWN_VARIANT}"))
+    ));
+    let doc = doc.to_tokens();
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(
+                #[doc = #variant_docs]
+                #variants(#payloads),
+            )*
+            /// An object whose tag this client does not know, kept whole.
+            #unknown(::serde_json::Map<::std::string::String, ::serde_json::Value>),
+        }
+
+        impl #name {
+            /// The discriminator value of this variant.
+            pub fn tag(&self) -> &str {
+                match self {
+                    #(Self::#variants(_) => #tags,)*
+                    Self::#unknown(object) => super::runtime::union::tag_of(object, #tag_key),
+                }
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+                match self {
+                    #(Self::#variants(value) => super::runtime::union::serialize_tagged(serializer, #tag_key, #tags, value),)*
+                    Self::#unknown(object) => ::serde::Serialize::serialize(object, serializer),
+                }
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
+                let (tag, object) = super::runtime::union::split_tag::<D>(deserializer, #tag_key)?;
+                match tag.as_str() {
+                    #(#tags => super::runtime::union::member::<_, D::Error>(object).map(#constructors),)*
+                    _ => ::core::result::Result::Ok(Self::#unknown(object)),
+                }
+            }
+        }
+    }
+}
+
+fn untagged_union(
+    writer: &TypeWriter<'_>,
+    variant_names: &[String],
+    name: &proc_macro2::Ident,
+    mut doc: DocBuilder,
+    u: &Union,
+    boxed: &[bool],
+) -> TokenStream {
+    let variants = variant_names.iter().map(|v| ident(v));
+    let payloads = u.variants.iter().zip(boxed).map(|(v, boxed)| {
+        let ty = writer.shape(&v.shape);
+        if *boxed {
+            quote! { ::std::boxed::Box<#ty> }
+        } else {
+            ty
+        }
+    });
+    let variant_docs = (1..=u.variants.len()).map(|i| format!(" Alternative {i} of the schema."));
+    doc.line("Decoded by trying each variant in order; the first that fits wins.");
+    let doc = doc.to_tokens();
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #(
+                #[doc = #variant_docs]
+                #variants(#payloads),
+            )*
+        }
+    }
+}

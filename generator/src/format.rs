@@ -1,0 +1,87 @@
+//! Stage 5: token streams to formatted source text, in parallel.
+//!
+//! Each item is parsed with `syn` and printed with `prettyplease` on its
+//! own, so the work spreads over every core; the output is the same as
+//! formatting whole files, item by item.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use proc_macro2::TokenStream;
+
+use crate::error::{Error, ErrorKind};
+
+/// Formats generated items as Rust source, a blank line between items.
+pub fn format_tokens(tokens: TokenStream, what: &str) -> Result<String, Error> {
+    let mut file: syn::File = syn::parse2(tokens).map_err(|e| {
+        Error::general(
+            ErrorKind::Internal,
+            format!("the code generated for {what} does not parse ({e}); this is a bug in authentik-codegen"),
+        )
+    })?;
+    let mut out = String::new();
+    for item in std::mem::take(&mut file.items) {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        file.items = vec![item];
+        out.push_str(&prettyplease::unparse(&file));
+    }
+    Ok(out)
+}
+
+/// Maps `f` over `items` on all available cores, keeping the input order.
+pub fn in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(items.len());
+    if threads <= 1 {
+        return items.iter().map(f).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<(usize, R)>> = Mutex::new(Vec::with_capacity(items.len()));
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                let mut local = Vec::new();
+                loop {
+                    let index = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(item) = items.get(index) else {
+                        break;
+                    };
+                    local.push((index, f(item)));
+                }
+                results
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .extend(local);
+            });
+        }
+    });
+    let mut results = results
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    results.sort_unstable_by_key(|(index, _)| *index);
+    results.into_iter().map(|(_, result)| result).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::quote;
+
+    #[test]
+    fn parallel_map_keeps_order() {
+        let items: Vec<u32> = (0..1000).collect();
+        let doubled = in_parallel(&items, |x| x * 2);
+        assert_eq!(doubled, items.iter().map(|x| x * 2).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn unparsable_output_is_an_internal_error() {
+        let error = format_tokens(quote! { struct }, "a test").expect_err("must fail");
+        assert_eq!(error.kind, ErrorKind::Internal);
+        let text = format_tokens(quote! { struct A { x: u8 } }, "a test").expect("parses");
+        assert_eq!(text, "struct A {\n    x: u8,\n}\n");
+    }
+}

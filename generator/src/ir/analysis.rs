@@ -1,0 +1,313 @@
+//! Passes over the finished IR: checks that need the whole type graph, and
+//! facts the emitters need but no single schema states.
+//!
+//! - [`check_aliases`]: a chain of aliases that loops names no type at all.
+//! - [`check_inhabited`]: a cycle of required, non-nullable references can
+//!   never be satisfied by finite JSON.
+//! - [`indirection`]: which references close a containment cycle and must be
+//!   stored behind a pointer (boxed only where a cycle needs it).
+//! - [`reachable`]: which types a set of operations needs.
+
+use crate::error::{Error, ErrorKind, Location};
+use crate::ir::{Api, Operation, Presence, Shape, TypeId, TypeKind};
+
+/// Rejects aliases that lead back to themselves (`A: {$ref: B}`, `B: {$ref: A}`).
+pub fn check_aliases(api: &Api, file: &str) -> Result<(), Error> {
+    for (start, def) in api.types.iter().enumerate() {
+        let mut path = vec![start];
+        let mut current = &def.kind;
+        while let TypeKind::Alias(Shape::Named(next)) = current {
+            if next.0 == start {
+                let names: Vec<String> = path.iter().map(|i| display_name(api, *i)).collect();
+                return Err(Error::at(
+                    ErrorKind::RefCycle,
+                    Location::new(file, &def.pointer),
+                    format!(
+                        "the schema is only a reference, and the references loop without reaching a definition: {} -> {}",
+                        names.join(" -> "),
+                        display_name(api, start)
+                    ),
+                ));
+            }
+            if path.contains(&next.0) {
+                // A loop that does not pass through `start`; reported when
+                // the walk starts inside it.
+                break;
+            }
+            path.push(next.0);
+            current = &api.types[next.0].kind;
+        }
+    }
+    Ok(())
+}
+
+/// Rejects types that contain themselves through required, non-nullable
+/// fields: `A` requires a `B`, which requires an `A`, forever.
+pub fn check_inhabited(api: &Api, file: &str) -> Result<(), Error> {
+    let graph = edges(api, |edge| edge.mandatory);
+    for component in strongly_connected(&graph) {
+        let cyclic =
+            component.len() > 1 || graph[component[0]].iter().any(|e| e.to == component[0]);
+        if !cyclic {
+            continue;
+        }
+        let first = component[0];
+        let names: Vec<String> = component.iter().map(|i| display_name(api, *i)).collect();
+        return Err(Error::at(
+            ErrorKind::Uninhabitable,
+            Location::new(file, &api.types[first].pointer),
+            format!(
+                "these schemas require each other through required, non-nullable properties, so no finite value satisfies them: {}",
+                names.join(", ")
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Marks the fields and union variants that close a containment cycle; the
+/// emitter stores exactly those behind a pointer.
+pub fn indirection(api: &mut Api) {
+    let graph = edges(api, |_| true);
+    let mut in_component = vec![usize::MAX; api.types.len()];
+    for (index, component) in strongly_connected(&graph).iter().enumerate() {
+        let cyclic =
+            component.len() > 1 || graph[component[0]].iter().any(|e| e.to == component[0]);
+        if cyclic {
+            for node in component {
+                in_component[*node] = index;
+            }
+        }
+    }
+    for from in 0..graph.len() {
+        if in_component[from] == usize::MAX {
+            continue;
+        }
+        for edge in &graph[from] {
+            if in_component[edge.to] != in_component[from] {
+                continue;
+            }
+            match (&mut api.types[from].kind, edge.via) {
+                (TypeKind::Struct(s), Via::Field(i)) => s.fields[i].indirect = true,
+                (TypeKind::Union(u), Via::Variant(i)) => u.variants[i].indirect = true,
+                _ => {}
+            }
+        }
+    }
+}
+
+/// The types the given operations need, directly or through other types.
+pub fn reachable<'a>(api: &Api, operations: impl IntoIterator<Item = &'a Operation>) -> Vec<bool> {
+    let mut seen = vec![false; api.types.len()];
+    let mut stack = Vec::new();
+    for operation in operations {
+        for_each_operation_shape(operation, &mut |shape| {
+            shape.for_each_named(&mut |id| stack.push(id));
+        });
+        if let Some(body) = &operation.body {
+            if let crate::ir::Content::Multipart(id) | crate::ir::Content::Form(id) = body.content {
+                stack.push(id);
+            }
+        }
+    }
+    while let Some(TypeId(index)) = stack.pop() {
+        if std::mem::replace(&mut seen[index], true) {
+            continue;
+        }
+        for_each_type_shape(&api.types[index].kind, &mut |shape| {
+            shape.for_each_named(&mut |id| stack.push(id));
+        });
+    }
+    seen
+}
+
+/// Calls `f` on every shape an operation mentions.
+pub fn for_each_operation_shape(operation: &Operation, f: &mut impl FnMut(&Shape)) {
+    for parameter in &operation.parameters {
+        f(&parameter.shape);
+    }
+    if let Some(body) = &operation.body {
+        if let crate::ir::Content::Json(shape) = &body.content {
+            f(shape);
+        }
+    }
+    for response in &operation.responses {
+        if let crate::ir::Content::Json(shape) = &response.content {
+            f(shape);
+        }
+    }
+}
+
+/// Calls `f` on every shape a type definition mentions.
+pub fn for_each_type_shape(kind: &TypeKind, f: &mut impl FnMut(&Shape)) {
+    match kind {
+        TypeKind::Struct(s) => {
+            for field in &s.fields {
+                f(&field.shape);
+            }
+            if let Some(additional) = &s.additional {
+                f(&additional.shape);
+            }
+        }
+        TypeKind::Union(u) => {
+            for variant in &u.variants {
+                f(&variant.shape);
+            }
+        }
+        TypeKind::Alias(shape) => f(shape),
+        TypeKind::Enum(_) => {}
+    }
+}
+
+fn display_name(api: &Api, index: usize) -> String {
+    let def = &api.types[index];
+    def.schema_name
+        .clone()
+        .unwrap_or_else(|| def.hint.join("."))
+}
+
+/// How one type holds another by value.
+#[derive(Clone, Copy)]
+enum Via {
+    Field(usize),
+    Variant(usize),
+    Alias,
+}
+
+#[derive(Clone, Copy)]
+struct Edge {
+    to: usize,
+    via: Via,
+    /// The value must exist: a required, non-nullable field or an alias.
+    mandatory: bool,
+}
+
+/// By-value containment edges (lists and maps hold their items on the heap,
+/// so they are not edges), filtered by `keep`.
+fn edges(api: &Api, keep: impl Fn(&Edge) -> bool) -> Vec<Vec<Edge>> {
+    api.types
+        .iter()
+        .map(|def| {
+            let mut out = Vec::new();
+            match &def.kind {
+                TypeKind::Struct(s) => {
+                    for (i, field) in s.fields.iter().enumerate() {
+                        if let Shape::Named(to) = field.shape {
+                            out.push(Edge {
+                                to: to.0,
+                                via: Via::Field(i),
+                                mandatory: field.presence == Presence::Required && !field.nullable,
+                            });
+                        }
+                    }
+                }
+                TypeKind::Union(u) => {
+                    for (i, variant) in u.variants.iter().enumerate() {
+                        if let Shape::Named(to) = variant.shape {
+                            out.push(Edge {
+                                to: to.0,
+                                via: Via::Variant(i),
+                                mandatory: false,
+                            });
+                        }
+                    }
+                }
+                TypeKind::Alias(Shape::Named(to)) => out.push(Edge {
+                    to: to.0,
+                    via: Via::Alias,
+                    mandatory: true,
+                }),
+                TypeKind::Alias(_) | TypeKind::Enum(_) => {}
+            }
+            out.retain(&keep);
+            out
+        })
+        .collect()
+}
+
+/// Tarjan's strongly connected components, iteratively (schemas can nest
+/// deeper than a comfortable recursion), in a deterministic order.
+fn strongly_connected(graph: &[Vec<Edge>]) -> Vec<Vec<usize>> {
+    const UNSEEN: usize = usize::MAX;
+    let n = graph.len();
+    let mut index = vec![UNSEEN; n];
+    let mut low = vec![0; n];
+    let mut on_stack = vec![false; n];
+    let mut stack = Vec::new();
+    let mut components = Vec::new();
+    let mut counter = 0;
+    for root in 0..n {
+        if index[root] != UNSEEN {
+            continue;
+        }
+        // (node, next edge to look at)
+        let mut work = vec![(root, 0usize)];
+        index[root] = counter;
+        low[root] = counter;
+        counter += 1;
+        stack.push(root);
+        on_stack[root] = true;
+        while let Some(&mut (node, ref mut next)) = work.last_mut() {
+            if let Some(edge) = graph[node].get(*next) {
+                *next += 1;
+                let to = edge.to;
+                if index[to] == UNSEEN {
+                    index[to] = counter;
+                    low[to] = counter;
+                    counter += 1;
+                    stack.push(to);
+                    on_stack[to] = true;
+                    work.push((to, 0));
+                } else if on_stack[to] {
+                    low[node] = low[node].min(index[to]);
+                }
+                continue;
+            }
+            work.pop();
+            if let Some(&(parent, _)) = work.last() {
+                low[parent] = low[parent].min(low[node]);
+            }
+            if low[node] == index[node] {
+                let mut component = Vec::new();
+                while let Some(member) = stack.pop() {
+                    on_stack[member] = false;
+                    component.push(member);
+                    if member == node {
+                        break;
+                    }
+                }
+                component.sort_unstable();
+                components.push(component);
+            }
+        }
+    }
+    components
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn edge(to: usize) -> Edge {
+        Edge {
+            to,
+            via: Via::Alias,
+            mandatory: true,
+        }
+    }
+
+    #[test]
+    fn components_are_found_in_a_small_graph() {
+        // 0 -> 1 -> 2 -> 0, 3 -> 3, 4 alone.
+        let graph = vec![
+            vec![edge(1)],
+            vec![edge(2)],
+            vec![edge(0)],
+            vec![edge(3)],
+            vec![],
+        ];
+        let mut components = strongly_connected(&graph);
+        components.sort();
+        assert_eq!(components, vec![vec![0, 1, 2], vec![3], vec![4]]);
+    }
+}

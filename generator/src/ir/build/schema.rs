@@ -1,0 +1,930 @@
+//! Schemas to named types and shapes.
+//!
+//! Component schemas keep their names; an inline schema that needs a name
+//! (an object, an enum, a union) becomes a type named after where it sits.
+//! `allOf` with a single member is how authentik attaches `nullable`,
+//! `readOnly` or a description to a reference: the wrapper's facts apply to
+//! the referenced type. Longer `allOf` lists are merged into one object.
+
+use indexmap::IndexMap;
+use openapiv3::{
+    AdditionalProperties, AnySchema, Discriminator, IntegerFormat, NumberFormat, ReferenceOr,
+    Schema, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
+};
+use serde_json::Value;
+
+use crate::error::{pointer_push, Diagnostic, Error, ErrorKind, Location};
+use crate::ir::{
+    Constraints, Docs, Enum, EnumVariant, Field, Item, Presence, Scalar, Shape, Struct, TypeDef,
+    TypeId, TypeKind, Union, UnionVariant,
+};
+use crate::resolve::Resolver;
+
+/// A schema position: a reference or an inline schema.
+#[derive(Clone, Copy)]
+pub(super) enum SchemaRef<'a> {
+    Ref(&'a str),
+    Inline(&'a Schema),
+}
+
+impl<'a> From<&'a ReferenceOr<Schema>> for SchemaRef<'a> {
+    fn from(item: &'a ReferenceOr<Schema>) -> Self {
+        match item {
+            ReferenceOr::Reference { reference } => Self::Ref(reference),
+            ReferenceOr::Item(schema) => Self::Inline(schema),
+        }
+    }
+}
+
+impl<'a> From<&'a ReferenceOr<Box<Schema>>> for SchemaRef<'a> {
+    fn from(item: &'a ReferenceOr<Box<Schema>>) -> Self {
+        match item {
+            ReferenceOr::Reference { reference } => Self::Ref(reference),
+            ReferenceOr::Item(schema) => Self::Inline(schema),
+        }
+    }
+}
+
+/// A schema lowered for use in a property, item or parameter position: the
+/// shape and the facts the position carries.
+#[derive(Debug, Clone)]
+pub(super) struct Lowered {
+    pub shape: Shape,
+    pub nullable: bool,
+    pub read_only: bool,
+    pub write_only: bool,
+    pub docs: Docs,
+    pub constraints: Constraints,
+    pub default: Option<Value>,
+}
+
+/// What a schema defines: a shape that needs no name, a type that does, or
+/// nothing the generator can express.
+enum Definition {
+    Shape { shape: Shape, nullable: bool },
+    Kind { kind: TypeKind, nullable: bool },
+    Opaque { note: String },
+}
+
+impl Definition {
+    fn shape(shape: Shape) -> Self {
+        Self::Shape {
+            shape,
+            nullable: false,
+        }
+    }
+}
+
+/// Properties collected for one object, possibly from several `allOf` members.
+#[derive(Default)]
+struct ObjectParts<'a> {
+    properties: IndexMap<&'a str, (SchemaRef<'a>, String)>,
+    required: Vec<&'a str>,
+    additional: Option<(&'a AdditionalProperties, String)>,
+}
+
+/// The schema half of IR building: owns the type table while it grows.
+pub(super) struct Lowering<'a> {
+    pub(super) resolver: &'a Resolver<'a>,
+    types: Vec<TypeDef>,
+    component_nullable: Vec<bool>,
+    /// The component being lowered; inline types found meanwhile belong to it.
+    owner: Option<TypeId>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl<'a> Lowering<'a> {
+    pub(super) fn new(resolver: &'a Resolver<'a>) -> Self {
+        let mut types = Vec::new();
+        let mut component_nullable = Vec::new();
+        for (name, schema) in resolver.schemas() {
+            types.push(TypeDef {
+                schema_name: Some(name.to_string()),
+                hint: vec![name.to_string()],
+                pointer: pointer_push("/components/schemas", name),
+                owner: None,
+                docs: Docs::default(),
+                kind: TypeKind::Alias(Shape::Any),
+            });
+            component_nullable.push(match schema {
+                ReferenceOr::Item(schema) => schema.schema_data.nullable || only_null(schema),
+                ReferenceOr::Reference { .. } => false,
+            });
+        }
+        Self {
+            resolver,
+            types,
+            component_nullable,
+            owner: None,
+            diagnostics: Vec::new(),
+        }
+    }
+
+    /// The type table and diagnostics, once lowering is done.
+    pub(super) fn finish(self) -> (Vec<TypeDef>, Vec<Diagnostic>) {
+        (self.types, self.diagnostics)
+    }
+
+    /// How many types exist so far; see [`Lowering::truncate`].
+    pub(super) fn mark(&self) -> usize {
+        self.types.len()
+    }
+
+    /// Drops the inline types added since `mark` (for an operation that is
+    /// left out after all).
+    pub(super) fn truncate(&mut self, mark: usize) {
+        self.types.truncate(mark);
+    }
+
+    pub(super) fn warn(&mut self, kind: ErrorKind, pointer: &str, message: impl Into<String>) {
+        self.diagnostics.push(Diagnostic {
+            kind,
+            location: Location::new(self.resolver.file, pointer),
+            message: message.into(),
+        });
+    }
+
+    pub(super) fn error(
+        &self,
+        kind: ErrorKind,
+        pointer: &str,
+        message: impl Into<String>,
+    ) -> Error {
+        self.resolver.error(kind, pointer, message)
+    }
+
+    /// Defines every component schema, in document order.
+    pub(super) fn lower_components(&mut self) -> Result<(), Error> {
+        let resolver = self.resolver;
+        for (index, (name, schema)) in resolver.schemas().enumerate() {
+            let pointer = self.types[index].pointer.clone();
+            let hint = vec![name.to_string()];
+            self.owner = Some(TypeId(index));
+            let (kind, docs) = match schema {
+                ReferenceOr::Reference { reference } => {
+                    let target =
+                        resolver.schema_index(reference, &pointer_push(&pointer, "$ref"))?;
+                    (
+                        TypeKind::Alias(Shape::Named(TypeId(target))),
+                        Docs::default(),
+                    )
+                }
+                ReferenceOr::Item(schema) => {
+                    let mut docs = docs_of(schema);
+                    let kind = match self.define(schema, &hint, &pointer)? {
+                        Definition::Kind { kind, .. } => kind,
+                        Definition::Shape { shape, .. } => TypeKind::Alias(shape),
+                        Definition::Opaque { note } => {
+                            docs.notes.push(note);
+                            TypeKind::Alias(Shape::Any)
+                        }
+                    };
+                    (kind, docs)
+                }
+            };
+            self.types[index].kind = kind;
+            self.types[index].docs = docs;
+        }
+        self.owner = None;
+        Ok(())
+    }
+
+    /// Lowers a schema position to a shape plus the facts it carries.
+    pub(super) fn lower(
+        &mut self,
+        item: SchemaRef<'a>,
+        hint: &[String],
+        pointer: &str,
+    ) -> Result<Lowered, Error> {
+        let schema = match item {
+            SchemaRef::Ref(reference) => {
+                let index = self
+                    .resolver
+                    .schema_index(reference, &pointer_push(pointer, "$ref"))?;
+                return Ok(Lowered {
+                    shape: Shape::Named(TypeId(index)),
+                    nullable: self.component_nullable[index],
+                    read_only: false,
+                    write_only: false,
+                    docs: Docs::default(),
+                    constraints: Constraints::default(),
+                    default: None,
+                });
+            }
+            SchemaRef::Inline(schema) => schema,
+        };
+        let mut lowered = facts_of(schema);
+        if let Some(inner) = single_all_of(schema) {
+            // The wrapper's own facts win; the shape comes from inside.
+            let inner_pointer = pointer_push(&pointer_push(pointer, "allOf"), "0");
+            let inner = self.lower(inner, hint, &inner_pointer)?;
+            lowered.shape = inner.shape;
+            lowered.nullable |= inner.nullable;
+            lowered.read_only |= inner.read_only;
+            lowered.write_only |= inner.write_only;
+            if lowered.docs.title.is_none() && lowered.docs.description.is_none() {
+                lowered.docs = inner.docs;
+            }
+            if lowered.constraints.is_empty() {
+                lowered.constraints = inner.constraints;
+            }
+            if lowered.default.is_none() {
+                lowered.default = inner.default;
+            }
+            return Ok(lowered);
+        }
+        match self.define(schema, hint, pointer)? {
+            Definition::Shape { shape, nullable } => {
+                lowered.shape = shape;
+                lowered.nullable |= nullable;
+            }
+            Definition::Kind { kind, nullable } => {
+                let docs = docs_of(schema);
+                lowered.shape = Shape::Named(self.add_inline(hint, pointer, docs, kind));
+                lowered.nullable |= nullable;
+            }
+            Definition::Opaque { note } => {
+                lowered.shape = Shape::Any;
+                lowered.docs.notes.push(note);
+            }
+        }
+        Ok(lowered)
+    }
+
+    /// Adds a type for an inline schema and returns its id.
+    pub(super) fn add_inline(
+        &mut self,
+        hint: &[String],
+        pointer: &str,
+        docs: Docs,
+        kind: TypeKind,
+    ) -> TypeId {
+        self.types.push(TypeDef {
+            schema_name: None,
+            hint: hint.to_vec(),
+            pointer: pointer.to_string(),
+            owner: self.owner,
+            docs,
+            kind,
+        });
+        TypeId(self.types.len() - 1)
+    }
+
+    /// The shape behind any chain of aliases (bounded, so an alias cycle
+    /// cannot loop here; analysis reports it properly later).
+    pub(super) fn unalias<'s>(&'s self, mut shape: &'s Shape) -> &'s Shape {
+        for _ in 0..=self.types.len() {
+            match shape {
+                Shape::Named(id) => match &self.types[id.0].kind {
+                    TypeKind::Alias(next) => shape = next,
+                    _ => return shape,
+                },
+                _ => return shape,
+            }
+        }
+        shape
+    }
+
+    /// The kind of the named type a shape resolves to, if any.
+    pub(super) fn kind_of(&self, shape: &Shape) -> Option<(TypeId, &TypeKind)> {
+        match self.unalias(shape) {
+            Shape::Named(id) => Some((*id, &self.types[id.0].kind)),
+            _ => None,
+        }
+    }
+
+    /// The struct a shape names, if it names one.
+    pub(super) fn struct_of(&self, shape: &Shape) -> Option<(TypeId, &Struct)> {
+        match self.kind_of(shape) {
+            Some((id, TypeKind::Struct(s))) => Some((id, s)),
+            _ => None,
+        }
+    }
+
+    fn define(
+        &mut self,
+        schema: &'a Schema,
+        hint: &[String],
+        pointer: &str,
+    ) -> Result<Definition, Error> {
+        let discriminator = schema.schema_data.discriminator.as_ref();
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) => {
+                if s.enumeration.is_empty() {
+                    Ok(Definition::shape(Shape::Scalar(string_scalar(&s.format))))
+                } else {
+                    Ok(string_enum(s.enumeration.iter().map(Option::as_deref)))
+                }
+            }
+            SchemaKind::Type(Type::Number(n)) => {
+                Ok(Definition::shape(Shape::Scalar(match n.format {
+                    VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => Scalar::Float,
+                    _ => Scalar::Double,
+                })))
+            }
+            SchemaKind::Type(Type::Integer(i)) => {
+                Ok(Definition::shape(Shape::Scalar(match i.format {
+                    VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => Scalar::Int32,
+                    _ => Scalar::Int64,
+                })))
+            }
+            SchemaKind::Type(Type::Boolean(_)) => {
+                Ok(Definition::shape(Shape::Scalar(Scalar::Boolean)))
+            }
+            SchemaKind::Type(Type::Array(a)) => {
+                self.array(a.items.as_ref().map(SchemaRef::from), hint, pointer)
+            }
+            SchemaKind::Type(Type::Object(o)) => {
+                let mut parts = ObjectParts::default();
+                self.add_properties(&mut parts, &o.properties, &o.required, pointer);
+                if let Some(additional) = &o.additional_properties {
+                    parts.additional =
+                        Some((additional, pointer_push(pointer, "additionalProperties")));
+                }
+                self.object(parts, hint)
+            }
+            SchemaKind::OneOf { one_of } => {
+                self.union(one_of, discriminator, hint, pointer, "oneOf")
+            }
+            SchemaKind::AnyOf { any_of } => {
+                self.union(any_of, discriminator, hint, pointer, "anyOf")
+            }
+            SchemaKind::AllOf { all_of } => {
+                self.all_of(all_of, ObjectParts::default(), hint, pointer)
+            }
+            SchemaKind::Not { .. } => Ok(self.unsupported(pointer, "`not`")),
+            SchemaKind::Any(any) => self.any(any, discriminator, hint, pointer),
+        }
+    }
+
+    /// A schema openapiv3 could not classify: read what it has.
+    fn any(
+        &mut self,
+        any: &'a AnySchema,
+        discriminator: Option<&'a Discriminator>,
+        hint: &[String],
+        pointer: &str,
+    ) -> Result<Definition, Error> {
+        if any.not.is_some() {
+            return Ok(self.unsupported(pointer, "`not`"));
+        }
+        let mut parts = ObjectParts::default();
+        self.add_properties(&mut parts, &any.properties, &any.required, pointer);
+        if let Some(additional) = &any.additional_properties {
+            parts.additional = Some((additional, pointer_push(pointer, "additionalProperties")));
+        }
+        if !any.all_of.is_empty() {
+            return self.all_of(&any.all_of, parts, hint, pointer);
+        }
+        if !any.one_of.is_empty() || !any.any_of.is_empty() {
+            if !parts.properties.is_empty() {
+                return Ok(self.unsupported(pointer, "properties beside `oneOf`/`anyOf`"));
+            }
+            let (members, keyword) = if any.one_of.is_empty() {
+                (&any.any_of, "anyOf")
+            } else {
+                (&any.one_of, "oneOf")
+            };
+            return self.union(members, discriminator, hint, pointer, keyword);
+        }
+        if !any.enumeration.is_empty() {
+            if any.enumeration.iter().all(|v| v.is_string() || v.is_null()) {
+                return Ok(string_enum(any.enumeration.iter().map(Value::as_str)));
+            }
+            return Ok(self.unsupported(pointer, "an `enum` of non-string values"));
+        }
+        match any.typ.as_deref() {
+            Some("object") => self.object(parts, hint),
+            None if !parts.properties.is_empty() || parts.additional.is_some() => {
+                self.object(parts, hint)
+            }
+            Some("array") => self.array(any.items.as_ref().map(SchemaRef::from), hint, pointer),
+            Some("string") => Ok(Definition::shape(Shape::Scalar(
+                match any.format.as_deref() {
+                    Some("date-time") => Scalar::DateTime,
+                    Some("date") => Scalar::Date,
+                    Some("uuid") => Scalar::Uuid,
+                    Some("binary") => Scalar::Binary,
+                    _ => Scalar::String,
+                },
+            ))),
+            Some("integer") => Ok(Definition::shape(Shape::Scalar(
+                match any.format.as_deref() {
+                    Some("int32") => Scalar::Int32,
+                    _ => Scalar::Int64,
+                },
+            ))),
+            Some("number") => Ok(Definition::shape(Shape::Scalar(
+                match any.format.as_deref() {
+                    Some("float") => Scalar::Float,
+                    _ => Scalar::Double,
+                },
+            ))),
+            Some("boolean") => Ok(Definition::shape(Shape::Scalar(Scalar::Boolean))),
+            Some(other) => Ok(self.unsupported(pointer, &format!("`type: {other}`"))),
+            None => Ok(Definition::shape(Shape::Any)),
+        }
+    }
+
+    fn array(
+        &mut self,
+        items: Option<SchemaRef<'a>>,
+        hint: &[String],
+        pointer: &str,
+    ) -> Result<Definition, Error> {
+        let Some(items) = items else {
+            return Ok(Definition::shape(Shape::list(Shape::Any, false)));
+        };
+        let item = self.lower(
+            items,
+            &extend(hint, "item"),
+            &pointer_push(pointer, "items"),
+        )?;
+        Ok(Definition::shape(Shape::list(item.shape, item.nullable)))
+    }
+
+    fn add_properties(
+        &self,
+        parts: &mut ObjectParts<'a>,
+        properties: &'a IndexMap<String, ReferenceOr<Box<Schema>>>,
+        required: &'a [String],
+        pointer: &str,
+    ) {
+        let base = pointer_push(pointer, "properties");
+        for (name, schema) in properties {
+            parts.properties.insert(
+                name.as_str(),
+                (SchemaRef::from(schema), pointer_push(&base, name)),
+            );
+        }
+        parts.required.extend(required.iter().map(String::as_str));
+    }
+
+    fn object(&mut self, parts: ObjectParts<'a>, hint: &[String]) -> Result<Definition, Error> {
+        let closed = matches!(
+            parts.additional,
+            Some((AdditionalProperties::Any(false), _))
+        );
+        let additional = match parts.additional {
+            None | Some((AdditionalProperties::Any(false), _)) => None,
+            Some((AdditionalProperties::Any(true), _)) => Some(Item {
+                shape: Shape::Any,
+                nullable: false,
+            }),
+            Some((AdditionalProperties::Schema(schema), at)) => {
+                let value = self.lower(SchemaRef::from(&**schema), &extend(hint, "value"), &at)?;
+                Some(Item {
+                    shape: value.shape,
+                    nullable: value.nullable,
+                })
+            }
+        };
+        if parts.properties.is_empty() {
+            return Ok(match additional {
+                _ if closed => Definition::Kind {
+                    kind: TypeKind::Struct(Struct::default()),
+                    nullable: false,
+                },
+                Some(item) => Definition::shape(Shape::Map(Box::new(item))),
+                // `type: object` alone: a free-form object.
+                None => Definition::shape(Shape::map(Shape::Any, false)),
+            });
+        }
+        let mut fields = Vec::with_capacity(parts.properties.len());
+        for (name, (schema, at)) in parts.properties {
+            let lowered = self.lower(schema, &extend(hint, name), &at)?;
+            fields.push(Field {
+                wire_name: name.to_string(),
+                shape: lowered.shape,
+                presence: if parts.required.contains(&name) {
+                    Presence::Required
+                } else {
+                    Presence::Optional
+                },
+                nullable: lowered.nullable,
+                indirect: false,
+                read_only: lowered.read_only,
+                write_only: lowered.write_only,
+                docs: lowered.docs,
+                constraints: lowered.constraints,
+                default: lowered.default,
+            });
+        }
+        Ok(Definition::Kind {
+            kind: TypeKind::Struct(Struct { fields, additional }),
+            nullable: false,
+        })
+    }
+
+    fn all_of(
+        &mut self,
+        members: &'a [ReferenceOr<Schema>],
+        mut parts: ObjectParts<'a>,
+        hint: &[String],
+        pointer: &str,
+    ) -> Result<Definition, Error> {
+        if members.len() == 1 && parts.properties.is_empty() && parts.additional.is_none() {
+            let inner = self.lower(
+                SchemaRef::from(&members[0]),
+                hint,
+                &pointer_push(&pointer_push(pointer, "allOf"), "0"),
+            )?;
+            return Ok(Definition::Shape {
+                shape: inner.shape,
+                nullable: inner.nullable,
+            });
+        }
+        let base = pointer_push(pointer, "allOf");
+        for (index, member) in members.iter().enumerate() {
+            let at = pointer_push(&base, &index.to_string());
+            if let Some(what) = self.collect_object(SchemaRef::from(member), &mut parts, &at, 0)? {
+                return Ok(self.unsupported(&at, &what));
+            }
+        }
+        self.object(parts, hint)
+    }
+
+    /// Adds the properties of an `allOf` member; `Some(reason)` when the
+    /// member is not an object the generator can merge.
+    fn collect_object(
+        &mut self,
+        member: SchemaRef<'a>,
+        parts: &mut ObjectParts<'a>,
+        pointer: &str,
+        depth: usize,
+    ) -> Result<Option<String>, Error> {
+        if depth > 32 {
+            return Ok(Some("`allOf` nested more than 32 levels deep".into()));
+        }
+        let resolver = self.resolver;
+        let (schema, at) = match member {
+            SchemaRef::Inline(schema) => (schema, pointer.to_string()),
+            SchemaRef::Ref(reference) => {
+                let index = resolver.schema_index(reference, &pointer_push(pointer, "$ref"))?;
+                let (name, target) = resolver.schema_at(index).ok_or_else(|| {
+                    self.error(
+                        ErrorKind::UnresolvedRef,
+                        pointer,
+                        "schema index out of range",
+                    )
+                })?;
+                let at = pointer_push("/components/schemas", name);
+                match target {
+                    ReferenceOr::Reference { reference } => {
+                        return self.collect_object(
+                            SchemaRef::Ref(reference),
+                            parts,
+                            &at,
+                            depth + 1,
+                        )
+                    }
+                    ReferenceOr::Item(schema) => (schema, at),
+                }
+            }
+        };
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(o)) => {
+                self.add_properties(parts, &o.properties, &o.required, &at);
+                if let Some(additional) = &o.additional_properties {
+                    parts.additional =
+                        Some((additional, pointer_push(&at, "additionalProperties")));
+                }
+                Ok(None)
+            }
+            SchemaKind::AllOf { all_of } => {
+                let base = pointer_push(&at, "allOf");
+                for (index, inner) in all_of.iter().enumerate() {
+                    let inner_at = pointer_push(&base, &index.to_string());
+                    if let Some(reason) =
+                        self.collect_object(SchemaRef::from(inner), parts, &inner_at, depth + 1)?
+                    {
+                        return Ok(Some(reason));
+                    }
+                }
+                Ok(None)
+            }
+            SchemaKind::Any(any)
+                if any.one_of.is_empty() && any.any_of.is_empty() && any.not.is_none() =>
+            {
+                self.add_properties(parts, &any.properties, &any.required, &at);
+                if let Some(additional) = &any.additional_properties {
+                    parts.additional =
+                        Some((additional, pointer_push(&at, "additionalProperties")));
+                }
+                let base = pointer_push(&at, "allOf");
+                for (index, inner) in any.all_of.iter().enumerate() {
+                    let inner_at = pointer_push(&base, &index.to_string());
+                    if let Some(reason) =
+                        self.collect_object(SchemaRef::from(inner), parts, &inner_at, depth + 1)?
+                    {
+                        return Ok(Some(reason));
+                    }
+                }
+                Ok(None)
+            }
+            _ => Ok(Some("an `allOf` member that is not an object".into())),
+        }
+    }
+
+    fn union(
+        &mut self,
+        members: &'a [ReferenceOr<Schema>],
+        discriminator: Option<&'a Discriminator>,
+        hint: &[String],
+        pointer: &str,
+        keyword: &str,
+    ) -> Result<Definition, Error> {
+        let base = pointer_push(pointer, keyword);
+        if let Some(discriminator) = discriminator {
+            if members
+                .iter()
+                .all(|m| matches!(m, ReferenceOr::Reference { .. }))
+            {
+                return self.tagged_union(members, discriminator, &base, pointer);
+            }
+            self.warn(
+                ErrorKind::Unsupported,
+                pointer,
+                "a discriminated union whose members are not all `$ref`s is decoded by trying each member in turn",
+            );
+        }
+        let mut variants = Vec::new();
+        let mut nullable = false;
+        for (index, member) in members.iter().enumerate() {
+            let member = SchemaRef::from(member);
+            if self.is_null_only(member) {
+                nullable = true;
+                continue;
+            }
+            let lowered = self.lower(
+                member,
+                &extend(hint, &format!("variant{index}")),
+                &pointer_push(&base, &index.to_string()),
+            )?;
+            nullable |= lowered.nullable;
+            variants.push(UnionVariant {
+                tag: None,
+                shape: lowered.shape,
+                indirect: false,
+            });
+        }
+        match variants.len() {
+            0 => Ok(Definition::Shape {
+                shape: Shape::Any,
+                nullable,
+            }),
+            1 => Ok(Definition::Shape {
+                shape: variants.remove(0).shape,
+                nullable,
+            }),
+            _ => Ok(Definition::Kind {
+                kind: TypeKind::Union(Union {
+                    discriminator: None,
+                    variants,
+                }),
+                nullable,
+            }),
+        }
+    }
+
+    fn tagged_union(
+        &mut self,
+        members: &'a [ReferenceOr<Schema>],
+        discriminator: &'a Discriminator,
+        base: &str,
+        pointer: &str,
+    ) -> Result<Definition, Error> {
+        let resolver = self.resolver;
+        let mapping_pointer = pointer_push(&pointer_push(pointer, "discriminator"), "mapping");
+        let mut mapping: Vec<(&'a str, usize)> = Vec::new();
+        for (value, target) in &discriminator.mapping {
+            let at = pointer_push(&mapping_pointer, value);
+            let index = if target.starts_with('#') {
+                resolver.schema_index(target, &at)?
+            } else {
+                resolver.schema_index(&format!("#/components/schemas/{target}"), &at)?
+            };
+            mapping.push((value.as_str(), index));
+        }
+        let mut variants = Vec::new();
+        let mut seen_members = Vec::new();
+        for (position, member) in members.iter().enumerate() {
+            let ReferenceOr::Reference { reference } = member else {
+                continue;
+            };
+            let at = pointer_push(&pointer_push(base, &position.to_string()), "$ref");
+            let index = resolver.schema_index(reference, &at)?;
+            seen_members.push(index);
+            let tags: Vec<&str> = mapping
+                .iter()
+                .filter(|(_, target)| *target == index)
+                .map(|(value, _)| *value)
+                .collect();
+            if tags.is_empty() {
+                // Without a mapping entry, the tag is the schema's name.
+                let name = self.types[index].schema_name.clone().unwrap_or_default();
+                variants.push(UnionVariant {
+                    tag: Some(name),
+                    shape: Shape::Named(TypeId(index)),
+                    indirect: false,
+                });
+            }
+            for tag in tags {
+                variants.push(UnionVariant {
+                    tag: Some(tag.to_string()),
+                    shape: Shape::Named(TypeId(index)),
+                    indirect: false,
+                });
+            }
+        }
+        for (value, index) in mapping {
+            if !seen_members.contains(&index) {
+                variants.push(UnionVariant {
+                    tag: Some(value.to_string()),
+                    shape: Shape::Named(TypeId(index)),
+                    indirect: false,
+                });
+            }
+        }
+        Ok(Definition::Kind {
+            kind: TypeKind::Union(Union {
+                discriminator: Some(discriminator.property_name.clone()),
+                variants,
+            }),
+            nullable: false,
+        })
+    }
+
+    /// Whether a union member only admits `null` (drf-spectacular's `NullEnum`).
+    fn is_null_only(&self, member: SchemaRef<'a>) -> bool {
+        match member {
+            SchemaRef::Inline(schema) => only_null(schema),
+            SchemaRef::Ref(reference) => {
+                let Ok(index) = self.resolver.schema_index(reference, "") else {
+                    return false;
+                };
+                matches!(
+                    self.resolver.schema_at(index),
+                    Some((_, ReferenceOr::Item(schema))) if only_null(schema)
+                )
+            }
+        }
+    }
+
+    fn unsupported(&mut self, pointer: &str, what: &str) -> Definition {
+        self.warn(
+            ErrorKind::Unsupported,
+            pointer,
+            format!("{what} cannot be expressed as a Rust type; the value is kept as untyped JSON"),
+        );
+        Definition::Opaque {
+            note: format!(
+                "The schema uses {what}, which the generator cannot express; the value is kept as untyped JSON."
+            ),
+        }
+    }
+}
+
+/// The single member of an `allOf` wrapper with no properties of its own.
+fn single_all_of(schema: &Schema) -> Option<SchemaRef<'_>> {
+    match &schema.schema_kind {
+        SchemaKind::AllOf { all_of } if all_of.len() == 1 => Some(SchemaRef::from(&all_of[0])),
+        SchemaKind::Any(any)
+            if any.all_of.len() == 1
+                && any.properties.is_empty()
+                && any.additional_properties.is_none()
+                && any.one_of.is_empty()
+                && any.any_of.is_empty() =>
+        {
+            Some(SchemaRef::from(&any.all_of[0]))
+        }
+        _ => None,
+    }
+}
+
+/// Whether a schema admits only `null`.
+fn only_null(schema: &Schema) -> bool {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => {
+            !s.enumeration.is_empty() && s.enumeration.iter().all(Option::is_none)
+        }
+        SchemaKind::Any(any) => {
+            !any.enumeration.is_empty() && any.enumeration.iter().all(Value::is_null)
+        }
+        _ => false,
+    }
+}
+
+fn string_enum<'v>(values: impl Iterator<Item = Option<&'v str>>) -> Definition {
+    let mut variants: Vec<EnumVariant> = Vec::new();
+    let mut nullable = false;
+    for value in values {
+        match value {
+            None => nullable = true,
+            Some(value) => {
+                if !variants.iter().any(|v| v.value == value) {
+                    variants.push(EnumVariant {
+                        value: value.to_string(),
+                    });
+                }
+            }
+        }
+    }
+    if variants.is_empty() {
+        return Definition::Shape {
+            shape: Shape::Any,
+            nullable,
+        };
+    }
+    Definition::Kind {
+        kind: TypeKind::Enum(Enum { variants }),
+        nullable,
+    }
+}
+
+fn string_scalar(format: &VariantOrUnknownOrEmpty<StringFormat>) -> Scalar {
+    match format {
+        VariantOrUnknownOrEmpty::Item(StringFormat::Date) => Scalar::Date,
+        VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => Scalar::DateTime,
+        VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => Scalar::Binary,
+        VariantOrUnknownOrEmpty::Unknown(f) if f == "uuid" => Scalar::Uuid,
+        _ => Scalar::String,
+    }
+}
+
+fn docs_of(schema: &Schema) -> Docs {
+    Docs {
+        title: schema.schema_data.title.clone(),
+        description: schema.schema_data.description.clone(),
+        deprecated: schema.schema_data.deprecated,
+        notes: Vec::new(),
+    }
+}
+
+/// The facts a schema states about a position, before its shape is known.
+fn facts_of(schema: &Schema) -> Lowered {
+    let data = &schema.schema_data;
+    let mut constraints = Constraints::default();
+    let mut nullable = data.nullable;
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => {
+            constraints.min_length = s.min_length;
+            constraints.max_length = s.max_length;
+            constraints.pattern = s.pattern.clone();
+            constraints.format = match &s.format {
+                VariantOrUnknownOrEmpty::Item(StringFormat::Byte) => Some("byte".into()),
+                VariantOrUnknownOrEmpty::Item(StringFormat::Password) => Some("password".into()),
+                VariantOrUnknownOrEmpty::Unknown(f) if f != "uuid" => Some(f.clone()),
+                _ => None,
+            };
+            nullable |= s.enumeration.iter().any(Option::is_none);
+        }
+        SchemaKind::Type(Type::Number(n)) => {
+            constraints.minimum = n.minimum;
+            constraints.maximum = n.maximum;
+            constraints.exclusive_minimum = n.exclusive_minimum;
+            constraints.exclusive_maximum = n.exclusive_maximum;
+        }
+        SchemaKind::Type(Type::Integer(i)) => {
+            constraints.minimum = i.minimum.map(|v| v as f64);
+            constraints.maximum = i.maximum.map(|v| v as f64);
+            constraints.exclusive_minimum = i.exclusive_minimum;
+            constraints.exclusive_maximum = i.exclusive_maximum;
+        }
+        SchemaKind::Type(Type::Array(a)) => {
+            constraints.min_items = a.min_items;
+            constraints.max_items = a.max_items;
+            constraints.unique_items = a.unique_items;
+        }
+        SchemaKind::Any(any) => {
+            constraints.min_length = any.min_length;
+            constraints.max_length = any.max_length;
+            constraints.pattern = any.pattern.clone();
+            constraints.minimum = any.minimum;
+            constraints.maximum = any.maximum;
+            constraints.exclusive_minimum = any.exclusive_minimum.unwrap_or(false);
+            constraints.exclusive_maximum = any.exclusive_maximum.unwrap_or(false);
+            constraints.min_items = any.min_items;
+            constraints.max_items = any.max_items;
+            constraints.unique_items = any.unique_items.unwrap_or(false);
+            nullable |= any.enumeration.iter().any(Value::is_null);
+        }
+        _ => {}
+    }
+    Lowered {
+        shape: Shape::Any,
+        nullable,
+        read_only: data.read_only,
+        write_only: data.write_only,
+        docs: docs_of(schema),
+        constraints,
+        default: data.default.clone(),
+    }
+}
+
+/// `hint` followed by one more word.
+pub(super) fn extend(hint: &[String], word: &str) -> Vec<String> {
+    let mut out = hint.to_vec();
+    out.push(word.to_string());
+    out
+}

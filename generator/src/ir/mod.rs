@@ -1,0 +1,482 @@
+//! The intermediate representation: a small, language-neutral model of the API.
+//!
+//! The IR is what every later stage reads. It knows nothing of `openapiv3`
+//! (the [`build`] stage has already followed every `$ref` and folded
+//! authentik's `allOf: [$ref]` wrappers) and nothing of Rust syntax (the
+//! emitters and [`crate::naming`] decide identifiers). It keeps the wire
+//! names and the facts that matter for a correct client: presence and
+//! nullability as two separate facts, constraints for documentation,
+//! parameters by location, bodies by content type, responses by status.
+
+pub mod analysis;
+pub mod build;
+
+use serde_json::Value;
+
+/// Index of a named type in [`Api::types`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TypeId(pub usize);
+
+/// The whole API, ready for emitting.
+#[derive(Debug, Clone)]
+pub struct Api {
+    /// Title, version and description from the document's `info`.
+    pub info: Info,
+    /// The path prefix every operation path is relative to (`/api/v3` for
+    /// authentik), taken from the first `servers` entry; no trailing slash.
+    pub base_path: String,
+    /// Named types: component schemas first, in schema order, then the
+    /// inline schemas that needed a name, in the order they were met.
+    pub types: Vec<TypeDef>,
+    /// Operations in document order (path order, then method order).
+    pub operations: Vec<Operation>,
+}
+
+impl Api {
+    /// The type behind an id.
+    pub fn ty(&self, id: TypeId) -> &TypeDef {
+        &self.types[id.0]
+    }
+}
+
+/// The document's `info` block.
+#[derive(Debug, Clone, Default)]
+pub struct Info {
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`: for authentik, the release (`2024.8.3`).
+    pub version: String,
+    /// `info.description`.
+    pub description: Option<String>,
+}
+
+/// Human documentation carried over from the schema.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Docs {
+    /// A short title (`title`, or an operation's `summary`).
+    pub title: Option<String>,
+    /// The longer description.
+    pub description: Option<String>,
+    /// Marked `deprecated` in the schema.
+    pub deprecated: bool,
+    /// Notes the generator adds about what it did (an unsupported construct
+    /// kept as raw JSON, an override applied, ...).
+    pub notes: Vec<String>,
+}
+
+/// A named type.
+#[derive(Debug, Clone)]
+pub struct TypeDef {
+    /// The component schema name, for types that are components.
+    pub schema_name: Option<String>,
+    /// For inline schemas: the words a name is built from (the enclosing
+    /// type's hint followed by the property or parameter name).
+    pub hint: Vec<String>,
+    /// JSON pointer to the schema this type comes from.
+    pub pointer: String,
+    /// For an inline schema inside a component: that component, so the
+    /// type can be emitted next to it.
+    pub owner: Option<TypeId>,
+    /// Documentation.
+    pub docs: Docs,
+    /// What the type is.
+    pub kind: TypeKind,
+}
+
+/// The four shapes a named type can take.
+#[derive(Debug, Clone)]
+pub enum TypeKind {
+    /// An object with named properties.
+    Struct(Struct),
+    /// A closed set of string values.
+    Enum(Enum),
+    /// One of several alternatives (`oneOf`/`anyOf`).
+    Union(Union),
+    /// Another name for a shape (a component that is an array, a map, a
+    /// scalar or a reference).
+    Alias(Shape),
+}
+
+/// An object type.
+#[derive(Debug, Clone, Default)]
+pub struct Struct {
+    /// Properties in schema order.
+    pub fields: Vec<Field>,
+    /// The values of `additionalProperties` when the object also accepts
+    /// properties it does not name.
+    pub additional: Option<Item>,
+}
+
+impl Struct {
+    /// Whether any field holds binary data, which makes the struct a
+    /// multipart form rather than a JSON object.
+    pub fn has_binary(&self) -> bool {
+        self.fields
+            .iter()
+            .any(|f| matches!(f.shape, Shape::Scalar(Scalar::Binary)))
+    }
+}
+
+/// Whether a property must be present on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Presence {
+    /// Listed in `required`.
+    Required,
+    /// May be absent.
+    Optional,
+}
+
+/// A property of an object.
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// The property name on the wire.
+    pub wire_name: String,
+    /// The value's shape (never itself nullable: see `nullable`).
+    pub shape: Shape,
+    /// Must the property be present?
+    pub presence: Presence,
+    /// May the value be `null`? Independent of presence.
+    pub nullable: bool,
+    /// Set by [`analysis::indirection`]: the field closes a cycle of types
+    /// that contain each other and must be stored behind a pointer.
+    pub indirect: bool,
+    /// Sent by the server only.
+    pub read_only: bool,
+    /// Sent by the client only.
+    pub write_only: bool,
+    /// Documentation.
+    pub docs: Docs,
+    /// Validation rules the schema states, for documentation.
+    pub constraints: Constraints,
+    /// The schema's `default`, for documentation.
+    pub default: Option<Value>,
+}
+
+/// Validation rules a schema states.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Constraints {
+    /// `minLength`.
+    pub min_length: Option<usize>,
+    /// `maxLength`.
+    pub max_length: Option<usize>,
+    /// `pattern`.
+    pub pattern: Option<String>,
+    /// `minimum` (exclusive when `exclusive_minimum`).
+    pub minimum: Option<f64>,
+    /// `maximum` (exclusive when `exclusive_maximum`).
+    pub maximum: Option<f64>,
+    /// `exclusiveMinimum`.
+    pub exclusive_minimum: bool,
+    /// `exclusiveMaximum`.
+    pub exclusive_maximum: bool,
+    /// `minItems`.
+    pub min_items: Option<usize>,
+    /// `maxItems`.
+    pub max_items: Option<usize>,
+    /// `uniqueItems`.
+    pub unique_items: bool,
+    /// A string `format` with no type of its own (`email`, `uri`, ...).
+    pub format: Option<String>,
+}
+
+impl Constraints {
+    /// Whether the schema states no rule at all.
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// The shape of a value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Shape {
+    /// A named type.
+    Named(TypeId),
+    /// A scalar.
+    Scalar(Scalar),
+    /// An array.
+    List(Box<Item>),
+    /// An object used as a dictionary from strings to values.
+    Map(Box<Item>),
+    /// Any JSON value (`{}`).
+    Any,
+}
+
+/// The element of a list or the value of a map.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Item {
+    /// The element's shape.
+    pub shape: Shape,
+    /// Whether elements may be `null`.
+    pub nullable: bool,
+}
+
+impl Shape {
+    /// A list of `shape`.
+    pub fn list(shape: Shape, nullable: bool) -> Self {
+        Self::List(Box::new(Item { shape, nullable }))
+    }
+
+    /// A map from strings to `shape`.
+    pub fn map(shape: Shape, nullable: bool) -> Self {
+        Self::Map(Box::new(Item { shape, nullable }))
+    }
+
+    /// Calls `f` on every named type this shape mentions.
+    pub fn for_each_named(&self, f: &mut impl FnMut(TypeId)) {
+        match self {
+            Self::Named(id) => f(*id),
+            Self::List(item) | Self::Map(item) => item.shape.for_each_named(f),
+            Self::Scalar(_) | Self::Any => {}
+        }
+    }
+}
+
+/// Scalar values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Scalar {
+    /// Text.
+    String,
+    /// `true`/`false`.
+    Boolean,
+    /// `integer` with `format: int32`.
+    Int32,
+    /// `integer` (authentik rarely gives a format; 64 bits is the safe width).
+    Int64,
+    /// `number` with `format: float`.
+    Float,
+    /// `number`, with or without `format: double`.
+    Double,
+    /// `string` with `format: uuid`.
+    Uuid,
+    /// `string` with `format: date-time` (RFC 3339).
+    DateTime,
+    /// `string` with `format: date`.
+    Date,
+    /// `string` with `format: binary`: raw bytes (file uploads and downloads).
+    Binary,
+}
+
+/// A closed set of string values.
+#[derive(Debug, Clone, Default)]
+pub struct Enum {
+    /// The values in schema order, without duplicates.
+    pub variants: Vec<EnumVariant>,
+}
+
+/// One value of an [`Enum`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnumVariant {
+    /// The value on the wire.
+    pub value: String,
+}
+
+/// `oneOf`/`anyOf`.
+#[derive(Debug, Clone)]
+pub struct Union {
+    /// The discriminator property, when the union has one.
+    pub discriminator: Option<String>,
+    /// The alternatives, in schema order.
+    pub variants: Vec<UnionVariant>,
+}
+
+/// One alternative of a [`Union`].
+#[derive(Debug, Clone)]
+pub struct UnionVariant {
+    /// The discriminator value that selects this alternative (tagged unions).
+    pub tag: Option<String>,
+    /// The alternative's shape; always [`Shape::Named`] in a tagged union.
+    pub shape: Shape,
+    /// Set by [`analysis::indirection`]: the alternative closes a cycle.
+    pub indirect: bool,
+}
+
+/// An HTTP method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Method {
+    /// GET
+    Get,
+    /// PUT
+    Put,
+    /// POST
+    Post,
+    /// DELETE
+    Delete,
+    /// OPTIONS
+    Options,
+    /// HEAD
+    Head,
+    /// PATCH
+    Patch,
+    /// TRACE
+    Trace,
+}
+
+impl Method {
+    /// The method as written on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Get => "GET",
+            Self::Put => "PUT",
+            Self::Post => "POST",
+            Self::Delete => "DELETE",
+            Self::Options => "OPTIONS",
+            Self::Head => "HEAD",
+            Self::Patch => "PATCH",
+            Self::Trace => "TRACE",
+        }
+    }
+
+    /// Whether repeating the request has no further effect (RFC 9110), which
+    /// is when retrying it is safe.
+    pub fn is_idempotent(self) -> bool {
+        !matches!(self, Self::Post | Self::Patch)
+    }
+}
+
+/// One operation of the API.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// The `operationId`.
+    pub id: String,
+    /// The operation's first tag; authentik gives each operation exactly one.
+    pub tag: Option<String>,
+    /// HTTP method.
+    pub method: Method,
+    /// The path template relative to [`Api::base_path`], as written in the
+    /// schema (`/stages/invitation/invitations/{invite_uuid}/`).
+    pub path: String,
+    /// `summary` as title, `description` as description.
+    pub docs: Docs,
+    /// Parameters, path parameters first in template order, then the rest in
+    /// schema order.
+    pub parameters: Vec<Parameter>,
+    /// The request body, if the operation takes one.
+    pub body: Option<RequestBody>,
+    /// Responses by status, in schema order.
+    pub responses: Vec<Response>,
+    /// Which credentials the operation accepts.
+    pub auth: Auth,
+    /// JSON pointer to the operation.
+    pub pointer: String,
+}
+
+/// Where a parameter travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ParamLocation {
+    /// In the path template.
+    Path,
+    /// In the query string.
+    Query,
+    /// In a request header.
+    Header,
+    /// In the `Cookie` header.
+    Cookie,
+}
+
+/// How an array or object parameter is written (OpenAPI `style`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ParamStyle {
+    /// `form`: `name=a&name=b` exploded, `name=a,b` not.
+    Form,
+    /// `simple`: `a,b`.
+    Simple,
+    /// `spaceDelimited`: `name=a%20b`.
+    SpaceDelimited,
+    /// `pipeDelimited`: `name=a|b`.
+    PipeDelimited,
+}
+
+/// An operation parameter.
+#[derive(Debug, Clone)]
+pub struct Parameter {
+    /// The name on the wire.
+    pub wire_name: String,
+    /// Where it travels.
+    pub location: ParamLocation,
+    /// Must the caller give it?
+    pub required: bool,
+    /// The value's shape.
+    pub shape: Shape,
+    /// How arrays are written.
+    pub style: ParamStyle,
+    /// Whether arrays repeat the name per element.
+    pub explode: bool,
+    /// Documentation.
+    pub docs: Docs,
+    /// Validation rules, for documentation.
+    pub constraints: Constraints,
+}
+
+/// A request body.
+#[derive(Debug, Clone)]
+pub struct RequestBody {
+    /// Must a body be sent?
+    pub required: bool,
+    /// How the body is encoded.
+    pub content: Content,
+    /// The body's media type as the schema writes it.
+    pub media_type: String,
+}
+
+/// How a body is encoded.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Content {
+    /// JSON of the given shape.
+    Json(Shape),
+    /// `multipart/form-data` of an object type.
+    Multipart(TypeId),
+    /// `application/x-www-form-urlencoded` of an object type.
+    Form(TypeId),
+    /// Text of another media type (YAML, XML, ...).
+    Text,
+    /// Bytes of another media type.
+    Binary,
+    /// No body.
+    Empty,
+}
+
+/// Which status codes a response covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Status {
+    /// One status code.
+    Code(u16),
+    /// A class of codes: `Range(2)` is `2XX`.
+    Range(u16),
+    /// `default`: every status not listed.
+    Default,
+}
+
+impl Status {
+    /// Whether the status means success (2xx).
+    pub fn is_success(self) -> bool {
+        match self {
+            Self::Code(code) => (200..300).contains(&code),
+            Self::Range(class) => class == 2,
+            Self::Default => false,
+        }
+    }
+}
+
+/// One documented response.
+#[derive(Debug, Clone)]
+pub struct Response {
+    /// The status it covers.
+    pub status: Status,
+    /// The body.
+    pub content: Content,
+    /// The media type of the body (empty for no body).
+    pub media_type: String,
+    /// The response's description.
+    pub description: Option<String>,
+}
+
+/// The credentials an operation accepts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Auth {
+    /// No `security` at all: the operation is public.
+    None,
+    /// The token must be sent.
+    Required,
+    /// The token may be sent (`security: [{authentik: []}, {}]`).
+    Optional,
+}

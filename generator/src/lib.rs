@@ -1,0 +1,274 @@
+//! `authentik-codegen`: an authentik OpenAPI schema in, a typed Rust client out.
+//!
+//! The pipeline runs in one direction, one job per stage:
+//!
+//! | stage | module | does |
+//! | --- | --- | --- |
+//! | load | [`load`] | bytes to `openapiv3::OpenAPI` (YAML or JSON, by content) |
+//! | resolve | [`resolve`] | follows `$ref`s, catches dangling ones and loops |
+//! | IR | [`ir`] | a small, language-neutral model: types, operations |
+//! | analysis | [`ir::analysis`] | cycles, boxing, reachability |
+//! | naming | [`naming`] | every Rust identifier, collisions resolved |
+//! | emit | [`emit`] | IR to `quote!` tokens |
+//! | format | [`format`] | tokens to source with `prettyplease`, in parallel |
+//! | write | [`write`] | only files whose bytes changed |
+//!
+//! [`Generator`] drives it, for the command line and for build scripts:
+//!
+//! ```no_run
+//! use authentik_codegen::{Generator, Layout};
+//!
+//! // In build.rs: one file of modules to `include!`.
+//! let out = std::path::PathBuf::from(std::env::var("OUT_DIR").unwrap());
+//! let report = Generator::new("schema/authentik.yml")
+//!     .layout(Layout::Module)
+//!     .write_to(&out)
+//!     .unwrap_or_else(|e| panic!("{e}"));
+//! for warning in &report.generated.diagnostics {
+//!     println!("cargo:warning={warning}");
+//! }
+//! ```
+
+#![cfg_attr(
+    not(test),
+    warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
+
+pub mod emit;
+pub mod error;
+pub mod format;
+pub mod ir;
+pub mod load;
+pub mod naming;
+pub mod resolve;
+pub mod write;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+pub use emit::tree::{GeneratedFile, Layout};
+pub use error::{Diagnostic, Error, ErrorKind, Location};
+pub use ir::build::LeftOut;
+pub use load::Source;
+pub use write::{CheckReport, WriteReport};
+
+/// Where the schema comes from.
+#[derive(Debug, Clone)]
+enum Input {
+    Path(PathBuf),
+    Source(Source),
+}
+
+/// Configures and runs one generation.
+#[derive(Debug, Clone)]
+pub struct Generator {
+    input: Input,
+    crate_name: String,
+    layout: Layout,
+    strict: bool,
+    operations: Option<Vec<String>>,
+}
+
+/// The crate name `generate` uses unless told otherwise.
+pub const DEFAULT_CRATE_NAME: &str = "authentik-client";
+
+impl Generator {
+    /// Generates from the schema file at `schema` (YAML or JSON).
+    pub fn new(schema: impl Into<PathBuf>) -> Self {
+        Self::with_input(Input::Path(schema.into()))
+    }
+
+    /// Generates from a schema already in memory.
+    pub fn from_source(source: Source) -> Self {
+        Self::with_input(Input::Source(source))
+    }
+
+    fn with_input(input: Input) -> Self {
+        Self {
+            input,
+            crate_name: DEFAULT_CRATE_NAME.to_string(),
+            layout: Layout::Crate,
+            strict: false,
+            operations: None,
+        }
+    }
+
+    /// The name of the generated crate (its `Cargo.toml` `name`).
+    pub fn crate_name(mut self, name: impl Into<String>) -> Self {
+        self.crate_name = name.into();
+        self
+    }
+
+    /// A standalone crate, or one file of modules for `include!`.
+    pub fn layout(mut self, layout: Layout) -> Self {
+        self.layout = layout;
+        self
+    }
+
+    /// Treat every warning as an error: an operation or schema the generator
+    /// cannot express fails the run instead of being left out.
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.strict = strict;
+        self
+    }
+
+    /// Emit only these operations (by `operationId`) and the types they need.
+    pub fn only_operations<I, S>(mut self, ids: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.operations = Some(ids.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Runs the pipeline and returns the files in memory.
+    pub fn generate(&self) -> Result<Generated, Error> {
+        let started = Instant::now();
+        let source = match &self.input {
+            Input::Path(path) => Source::read(path)?,
+            Input::Source(source) => source.clone(),
+        };
+        let document = load::parse(&source)?;
+        let loaded = Instant::now();
+
+        let file = source.name.as_str();
+        let resolver = resolve::Resolver::new(&document, file);
+        let built = ir::build::build(&resolver)?;
+        let mut api = built.api;
+        ir::analysis::check_aliases(&api, file)?;
+        ir::analysis::check_inhabited(&api, file)?;
+        ir::analysis::indirection(&mut api);
+        let (names, naming_diagnostics) = naming::assign(&api, file);
+        let mut diagnostics = built.diagnostics;
+        diagnostics.extend(naming_diagnostics);
+        if self.strict {
+            if let Some(first) = diagnostics.first().cloned() {
+                let mut error = first.into_error();
+                if diagnostics.len() > 1 {
+                    error.message.push_str(&format!(
+                        " (and {} more problems; run without --strict to see them all)",
+                        diagnostics.len() - 1
+                    ));
+                }
+                return Err(error);
+            }
+        }
+        let selection = self.selection(&api, file)?;
+        let modelled = Instant::now();
+
+        let label = schema_label(file);
+        let plan = emit::plan(&api, &selection, &label);
+        let rendered = emit::render(&api, &names, &plan)?;
+        let header = emit::header(&api, &label);
+        let mut files = emit::tree::files(&rendered, self.layout, &header);
+        if self.layout == Layout::Crate {
+            files.insert(
+                0,
+                GeneratedFile {
+                    path: PathBuf::from("Cargo.toml"),
+                    contents: emit::manifest(&api, &self.crate_name, &header),
+                },
+            );
+        }
+        let emitted = Instant::now();
+
+        let stats = Stats {
+            types: selection.types.iter().filter(|t| **t).count(),
+            operations: api.operations.len(),
+            left_out: built.left_out.len(),
+            lines: files.iter().map(|f| f.contents.lines().count()).sum(),
+            load: loaded - started,
+            model: modelled - loaded,
+            emit: emitted - modelled,
+        };
+        Ok(Generated {
+            files,
+            diagnostics,
+            left_out: built.left_out,
+            stats,
+        })
+    }
+
+    /// Generates and writes into `dir`, touching only changed files.
+    pub fn write_to(&self, dir: &Path) -> Result<Written, Error> {
+        let generated = self.generate()?;
+        let report = write::write(dir, &generated.files)?;
+        Ok(Written { generated, report })
+    }
+
+    /// Generates and compares with `dir` without writing.
+    pub fn check(&self, dir: &Path) -> Result<(Generated, CheckReport), Error> {
+        let generated = self.generate()?;
+        let report = write::check(dir, &generated.files)?;
+        Ok((generated, report))
+    }
+
+    fn selection(&self, api: &ir::Api, file: &str) -> Result<emit::Selection, Error> {
+        let Some(wanted) = &self.operations else {
+            return Ok(emit::Selection::all(api));
+        };
+        for id in wanted {
+            if !api.operations.iter().any(|op| &op.id == id) {
+                return Err(Error::at(
+                    ErrorKind::Invalid,
+                    Location::new(file, "/paths"),
+                    format!("no operation has the operationId `{id}`"),
+                ));
+            }
+        }
+        let chosen = api.operations.iter().filter(|op| wanted.contains(&op.id));
+        Ok(emit::Selection {
+            types: ir::analysis::reachable(api, chosen),
+        })
+    }
+}
+
+/// The output of [`Generator::generate`].
+#[derive(Debug, Clone)]
+pub struct Generated {
+    /// The files, relative to the output directory, in a fixed order.
+    pub files: Vec<GeneratedFile>,
+    /// What the generator worked around.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Operations the generator could not express.
+    pub left_out: Vec<LeftOut>,
+    /// Counts and timings.
+    pub stats: Stats,
+}
+
+/// The output of [`Generator::write_to`].
+#[derive(Debug, Clone)]
+pub struct Written {
+    /// What was generated.
+    pub generated: Generated,
+    /// What was written.
+    pub report: WriteReport,
+}
+
+/// Counts and timings of one run.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Stats {
+    /// Types emitted.
+    pub types: usize,
+    /// Operations in the model.
+    pub operations: usize,
+    /// Operations left out.
+    pub left_out: usize,
+    /// Lines of generated code.
+    pub lines: usize,
+    /// Reading and parsing the schema.
+    pub load: Duration,
+    /// Resolving, building the IR, analysis and naming.
+    pub model: Duration,
+    /// Emitting and formatting.
+    pub emit: Duration,
+}
+
+/// How generated files name their schema: the file name only, so the output
+/// is the same on every machine whatever the checkout path.
+fn schema_label(name: &str) -> String {
+    Path::new(name)
+        .file_name()
+        .map_or_else(|| name.to_string(), |n| n.to_string_lossy().into_owned())
+}

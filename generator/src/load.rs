@@ -1,0 +1,236 @@
+//! Stage 1: the schema file to an [`openapiv3::OpenAPI`] document.
+//!
+//! JSON and YAML are told apart by content, not by file name: a document
+//! whose first non-blank character is `{` is JSON (which parses about three
+//! times faster), anything else is YAML. Errors carry the file, the line and
+//! column where the parser has them, and a JSON pointer to the node at fault.
+
+use std::path::Path;
+
+use openapiv3::OpenAPI;
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+
+use crate::error::{pointer_push, Error, ErrorKind, Location};
+
+/// A schema document as text, with the name errors should call it by.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// The path or label shown in messages.
+    pub name: String,
+    /// The document text.
+    pub text: String,
+}
+
+impl Source {
+    /// Wraps in-memory text; `name` is what messages call it.
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            text: text.into(),
+        }
+    }
+
+    /// Reads a schema file, rejecting unreadable files and non-UTF-8 content.
+    pub fn read(path: &Path) -> Result<Self, Error> {
+        let name = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|e| {
+            Error::at(
+                ErrorKind::Io,
+                Location::new(&name, ""),
+                format!("cannot read the schema: {e}"),
+            )
+        })?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            Error::at(
+                ErrorKind::Syntax,
+                Location::new(&name, ""),
+                format!(
+                    "the schema is not UTF-8 (invalid byte at offset {})",
+                    e.utf8_error().valid_up_to()
+                ),
+            )
+        })?;
+        Ok(Self { name, text })
+    }
+
+    /// Whether the text is JSON (by its first non-blank character).
+    pub fn is_json(&self) -> bool {
+        self.text.trim_start().starts_with('{')
+    }
+}
+
+/// Parses a source into an OpenAPI 3.0 document.
+pub fn parse(source: &Source) -> Result<OpenAPI, Error> {
+    let parsed: Result<OpenAPI, Error> = if source.is_json() {
+        serde_json::from_str(&source.text).map_err(|e| json_error(source, &e))
+    } else {
+        from_yaml(&source.text).map_err(|e| yaml_error(source, &e))
+    };
+    match parsed {
+        Ok(api) => {
+            check_version(source, Some(&api.openapi), None)?;
+            Ok(api)
+        }
+        Err(error) => {
+            // A Swagger 2.0 or OpenAPI 3.1 document fails the 3.0 structure in
+            // confusing places; say what the real problem is instead.
+            if let Some(probe) = probe_version(source) {
+                check_version(source, probe.openapi.as_deref(), probe.swagger.as_deref())?;
+            }
+            Err(error)
+        }
+    }
+}
+
+/// The one place YAML is parsed, so the YAML crate can be swapped alone.
+fn from_yaml<T: DeserializeOwned>(text: &str) -> Result<T, yaml_serde::Error> {
+    yaml_serde::from_str(text)
+}
+
+#[derive(Deserialize)]
+struct VersionProbe {
+    openapi: Option<String>,
+    swagger: Option<String>,
+}
+
+fn probe_version(source: &Source) -> Option<VersionProbe> {
+    if source.is_json() {
+        serde_json::from_str(&source.text).ok()
+    } else {
+        from_yaml(&source.text).ok()
+    }
+}
+
+fn check_version(
+    source: &Source,
+    openapi: Option<&str>,
+    swagger: Option<&str>,
+) -> Result<(), Error> {
+    let location = || Location::new(&source.name, "/openapi");
+    match (openapi, swagger) {
+        (Some(v), _) if v.starts_with("3.0.") || v == "3.0" => Ok(()),
+        (Some(v), _) => Err(Error::at(
+            ErrorKind::Version,
+            location(),
+            format!("this is OpenAPI {v}; the generator reads OpenAPI 3.0.x, which is what authentik serves"),
+        )),
+        (None, Some(v)) => Err(Error::at(
+            ErrorKind::Version,
+            Location::new(&source.name, "/swagger"),
+            format!("this is Swagger {v}; the generator reads OpenAPI 3.0.x"),
+        )),
+        (None, None) => Err(Error::at(
+            ErrorKind::Version,
+            location(),
+            "the document has no `openapi` version field; is this an OpenAPI document?",
+        )),
+    }
+}
+
+fn json_error(source: &Source, error: &serde_json::Error) -> Error {
+    let mut location = Location::new(&source.name, "");
+    if error.line() > 0 {
+        location.line_column = Some((error.line(), error.column()));
+    }
+    if !error.is_syntax() && !error.is_eof() {
+        let mut de = serde_json::Deserializer::from_str(&source.text);
+        let traced: Result<OpenAPI, _> = serde_path_to_error::deserialize(&mut de);
+        if let Err(traced) = traced {
+            location.pointer = pointer_of(traced.path());
+        }
+    }
+    Error::at(ErrorKind::Syntax, location, describe(&error.to_string()))
+}
+
+fn yaml_error(source: &Source, error: &yaml_serde::Error) -> Error {
+    let mut location = Location::new(&source.name, "");
+    if let Some(at) = error.location() {
+        location.line_column = Some((at.line(), at.column()));
+    }
+    // Path tracking costs time, so it only runs once parsing has failed.
+    let de = yaml_serde::Deserializer::from_str(&source.text);
+    let traced: Result<OpenAPI, _> = serde_path_to_error::deserialize(de);
+    if let Err(traced) = traced {
+        location.pointer = pointer_of(traced.path());
+    }
+    Error::at(ErrorKind::Syntax, location, describe(&error.to_string()))
+}
+
+/// Makes serde's wording about openapiv3's internals readable.
+fn describe(message: &str) -> String {
+    if message.contains("did not match any variant of untagged enum") {
+        format!("{message} (the node is neither a `$ref` nor a well-formed object of the kind expected here)")
+    } else {
+        message.to_string()
+    }
+}
+
+fn pointer_of(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut pointer = String::new();
+    for segment in path.iter() {
+        match segment {
+            Segment::Seq { index } => pointer = pointer_push(&pointer, &index.to_string()),
+            Segment::Map { key } => pointer = pointer_push(&pointer, key),
+            Segment::Enum { .. } | Segment::Unknown => {}
+        }
+    }
+    pointer
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n";
+
+    #[test]
+    fn yaml_and_json_are_detected_by_content() {
+        assert!(parse(&Source::new("a.json", MINIMAL)).is_ok());
+        let json = r#"{"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {}}"#;
+        let source = Source::new("a.yml", json);
+        assert!(source.is_json());
+        assert!(parse(&source).is_ok());
+    }
+
+    #[test]
+    fn invalid_yaml_reports_line_and_column() {
+        let error = parse(&Source::new("bad.yml", "openapi: 3.0.3\ninfo: [unclosed\n"))
+            .expect_err("invalid YAML must fail");
+        assert_eq!(error.kind, ErrorKind::Syntax);
+        let location = error.location.expect("located");
+        assert_eq!(location.file, "bad.yml");
+        assert!(location.line_column.is_some(), "{location:?}");
+    }
+
+    #[test]
+    fn structural_errors_carry_a_pointer() {
+        let text = format!(
+            "{MINIMAL}components:\n  schemas:\n    Foo:\n      type: object\n      required: 7\n"
+        );
+        let error = parse(&Source::new("s.yml", text)).expect_err("must fail");
+        let location = error.location.expect("located");
+        assert!(
+            location.pointer.starts_with("/components/schemas/Foo"),
+            "{location:?}"
+        );
+    }
+
+    #[test]
+    fn other_versions_are_named() {
+        let error = parse(&Source::new(
+            "s.yml",
+            "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n",
+        ))
+        .expect_err("swagger must fail");
+        assert_eq!(error.kind, ErrorKind::Version);
+        let error = parse(&Source::new(
+            "s.yml",
+            "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n",
+        ))
+        .expect_err("3.1 must fail");
+        assert_eq!(error.kind, ErrorKind::Version);
+        assert!(error.message.contains("3.1.0"));
+    }
+}

@@ -1,0 +1,122 @@
+//! The `authentik-codegen` command line.
+//!
+//! Exit status: 0 on success, 1 when `check` finds a difference, 2 when the
+//! input is bad or the output cannot be written.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use authentik_codegen::{Generated, Generator, DEFAULT_CRATE_NAME};
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "authentik-codegen",
+    version,
+    about = "Generate a typed Rust client crate from an authentik OpenAPI schema"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Write a complete, standalone client crate into a directory.
+    Generate(Target),
+    /// Exit 0 if a directory is exactly what `generate` would write, 1 if not.
+    Check(Target),
+}
+
+#[derive(Args)]
+struct Target {
+    /// The authentik OpenAPI schema (YAML or JSON, told apart by content).
+    #[arg(long, value_name = "FILE")]
+    schema: PathBuf,
+    /// The crate directory to write or check.
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// The generated crate's name.
+    #[arg(long, value_name = "NAME", default_value = DEFAULT_CRATE_NAME)]
+    crate_name: String,
+    /// Fail instead of leaving out what the generator cannot express.
+    #[arg(long)]
+    strict: bool,
+    /// Emit only this operation (and the types it needs); repeatable.
+    #[arg(long = "operation", value_name = "OPERATION_ID")]
+    operations: Vec<String>,
+}
+
+impl Target {
+    fn generator(&self) -> Generator {
+        let generator = Generator::new(&self.schema)
+            .crate_name(&self.crate_name)
+            .strict(self.strict);
+        if self.operations.is_empty() {
+            generator
+        } else {
+            generator.only_operations(self.operations.iter().cloned())
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let started = Instant::now();
+    let result = match &cli.command {
+        Command::Generate(target) => target.generator().write_to(&target.out).map(|written| {
+            report(&written.generated);
+            let r = &written.report;
+            eprintln!(
+                "authentik-codegen: {} in {:.2} s: {} files written, {} unchanged, {} removed",
+                totals(&written.generated),
+                started.elapsed().as_secs_f64(),
+                r.written.len(),
+                r.unchanged,
+                r.removed.len()
+            );
+            ExitCode::SUCCESS
+        }),
+        Command::Check(target) => target.generator().check(&target.out).map(|(generated, r)| {
+            report(&generated);
+            if r.is_fresh() {
+                eprintln!(
+                    "authentik-codegen: {} is up to date ({})",
+                    target.out.display(),
+                    totals(&generated)
+                );
+                ExitCode::SUCCESS
+            } else {
+                eprintln!(
+                    "authentik-codegen: {} differs from what `generate` would write:\n{}",
+                    target.out.display(),
+                    r.summary()
+                );
+                ExitCode::from(1)
+            }
+        }),
+    };
+    result.unwrap_or_else(|error| {
+        eprintln!("error: {error}");
+        ExitCode::from(2)
+    })
+}
+
+fn report(generated: &Generated) {
+    for diagnostic in &generated.diagnostics {
+        eprintln!("{diagnostic}");
+    }
+}
+
+fn totals(generated: &Generated) -> String {
+    let s = &generated.stats;
+    format!(
+        "{} types, {} operations ({} left out), {} warnings, {} lines",
+        s.types,
+        s.operations,
+        s.left_out,
+        generated.diagnostics.len(),
+        s.lines
+    )
+}
