@@ -5,6 +5,7 @@
 //! | stage | module | does |
 //! | --- | --- | --- |
 //! | load | [`load`] | bytes to `openapiv3::OpenAPI` (YAML or JSON, by content) |
+//! | correct | [`overrides`] | the known disagreements between schema and server |
 //! | resolve | [`resolve`] | follows `$ref`s, catches dangling ones and loops |
 //! | IR | [`ir`] | a small, language-neutral model: types, operations |
 //! | analysis | [`ir::analysis`] | cycles, boxing, reachability |
@@ -40,6 +41,7 @@ pub mod format;
 pub mod ir;
 pub mod load;
 pub mod naming;
+pub mod overrides;
 pub mod resolve;
 pub mod write;
 
@@ -50,6 +52,7 @@ pub use emit::tree::{GeneratedFile, Layout};
 pub use error::{Diagnostic, Error, ErrorKind, Location};
 pub use ir::build::LeftOut;
 pub use load::Source;
+pub use overrides::Overrides;
 pub use write::{CheckReport, WriteReport};
 
 /// Where the schema comes from.
@@ -67,6 +70,8 @@ pub struct Generator {
     layout: Layout,
     strict: bool,
     operations: Option<Vec<String>>,
+    builtin_overrides: bool,
+    overrides: Vec<PathBuf>,
 }
 
 /// The crate name `generate` uses unless told otherwise.
@@ -90,7 +95,23 @@ impl Generator {
             layout: Layout::Crate,
             strict: false,
             operations: None,
+            builtin_overrides: true,
+            overrides: Vec::new(),
         }
+    }
+
+    /// Also applies the corrections in this overrides file (after the
+    /// built-in ones and earlier files); see [`overrides`] for the format.
+    pub fn overrides(mut self, path: impl Into<PathBuf>) -> Self {
+        self.overrides.push(path.into());
+        self
+    }
+
+    /// Whether to apply the corrections the generator ships for known
+    /// disagreements between authentik's schema and its server (default: yes).
+    pub fn builtin_overrides(mut self, apply: bool) -> Self {
+        self.builtin_overrides = apply;
+        self
     }
 
     /// The name of the generated crate (its `Cargo.toml` `name`).
@@ -129,10 +150,19 @@ impl Generator {
             Input::Path(path) => Source::read(path)?,
             Input::Source(source) => source.clone(),
         };
-        let document = load::parse(&source)?;
+        let mut document = load::parse(&source)?;
         let loaded = Instant::now();
 
         let file = source.name.as_str();
+        let mut diagnostics = Vec::new();
+        if self.builtin_overrides {
+            // The built-in corrections span releases; one that a release
+            // does not need is not worth a warning.
+            Overrides::builtin()?.apply(&mut document, file);
+        }
+        for path in &self.overrides {
+            diagnostics.extend(Overrides::read(path)?.apply(&mut document, file));
+        }
         let resolver = resolve::Resolver::new(&document, file);
         let built = ir::build::build(&resolver)?;
         let mut api = built.api;
@@ -140,7 +170,7 @@ impl Generator {
         ir::analysis::check_inhabited(&api, file)?;
         ir::analysis::indirection(&mut api);
         let (names, naming_diagnostics) = naming::assign(&api, file);
-        let mut diagnostics = built.diagnostics;
+        diagnostics.extend(built.diagnostics);
         diagnostics.extend(naming_diagnostics);
         if self.strict {
             if let Some(first) = diagnostics.first().cloned() {

@@ -46,13 +46,23 @@ struct Target {
     /// Emit only this operation (and the types it needs); repeatable.
     #[arg(long = "operation", value_name = "OPERATION_ID")]
     operations: Vec<String>,
+    /// Apply the corrections in this overrides file too; repeatable.
+    #[arg(long = "overrides", value_name = "FILE")]
+    overrides: Vec<PathBuf>,
+    /// Do not apply the corrections the generator ships for known schema defects.
+    #[arg(long)]
+    no_builtin_overrides: bool,
 }
 
 impl Target {
     fn generator(&self) -> Generator {
-        let generator = Generator::new(&self.schema)
+        let mut generator = Generator::new(&self.schema)
             .crate_name(&self.crate_name)
-            .strict(self.strict);
+            .strict(self.strict)
+            .builtin_overrides(!self.no_builtin_overrides);
+        for path in &self.overrides {
+            generator = generator.overrides(path);
+        }
         if self.operations.is_empty() {
             generator
         } else {
