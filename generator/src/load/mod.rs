@@ -5,6 +5,8 @@
 //! times faster), anything else is YAML. Errors carry the file, the line and
 //! column where the parser has them, and a JSON pointer to the node at fault.
 
+mod locate;
+
 use std::path::Path;
 
 use openapiv3::OpenAPI;
@@ -138,6 +140,9 @@ fn json_error(source: &Source, error: &serde_json::Error) -> Error {
         let traced: Result<OpenAPI, _> = serde_path_to_error::deserialize(&mut de);
         if let Err(traced) = traced {
             location.pointer = pointer_of(traced.path());
+            if let Ok(document) = serde_json::from_str::<serde_json::Value>(&source.text) {
+                location.pointer = locate::narrow(&document, &location.pointer);
+            }
         }
     }
     Error::at(ErrorKind::Syntax, location, describe(&error.to_string()))
@@ -153,12 +158,32 @@ fn yaml_error(source: &Source, error: &yaml_serde::Error) -> Error {
     let traced: Result<OpenAPI, _> = serde_path_to_error::deserialize(de);
     if let Err(traced) = traced {
         location.pointer = pointer_of(traced.path());
+        if let Ok(document) = from_yaml::<serde_json::Value>(&source.text) {
+            location.pointer = locate::narrow(&document, &location.pointer);
+        }
     }
     Error::at(ErrorKind::Syntax, location, describe(&error.to_string()))
 }
 
-/// Makes serde's wording about openapiv3's internals readable.
+/// Makes serde's wording readable: the location is shown separately, so
+/// the parser's own path prefix and line suffix go, and openapiv3's
+/// internals get a word of explanation.
 fn describe(message: &str) -> String {
+    let mut message = message.trim();
+    if let Some(at) = message.rfind(" at line ") {
+        let tail = &message[at + " at line ".len()..];
+        if tail
+            .split(" column ")
+            .all(|n| n.chars().all(|c| c.is_ascii_digit()))
+        {
+            message = &message[..at];
+        }
+    }
+    if let Some((prefix, rest)) = message.split_once(": ") {
+        if !prefix.contains(' ') && !rest.is_empty() {
+            message = rest;
+        }
+    }
     if message.contains("did not match any variant of untagged enum") {
         format!("{message} (the node is neither a `$ref` nor a well-formed object of the kind expected here)")
     } else {
@@ -214,6 +239,18 @@ mod tests {
         assert!(
             location.pointer.starts_with("/components/schemas/Foo"),
             "{location:?}"
+        );
+    }
+
+    #[test]
+    fn messages_lose_the_parsers_own_location() {
+        assert_eq!(
+            describe("components.schemas: invalid value: integer `-3`, expected usize at line 6 column 5"),
+            "invalid value: integer `-3`, expected usize"
+        );
+        assert_eq!(
+            describe("EOF while parsing a value"),
+            "EOF while parsing a value"
         );
     }
 
