@@ -28,6 +28,16 @@ fn escape_line(line: &str) -> String {
     }
     let mut rest = line;
     while !rest.is_empty() {
+        // Already an autolink: keep it.
+        if let Some(inner) = rest.strip_prefix('<') {
+            if let Some(len) = url_len(inner) {
+                if inner[len..].starts_with('>') {
+                    out.push_str(&rest[..len + 2]);
+                    rest = &rest[len + 2..];
+                    continue;
+                }
+            }
+        }
         if let Some(len) = url_len(rest) {
             out.push('<');
             out.push_str(&rest[..len]);
@@ -229,6 +239,10 @@ mod tests {
         assert_eq!(
             prose("See https://goauthentik.io/docs. Then"),
             vec!["See <https://goauthentik.io/docs>. Then"]
+        );
+        assert_eq!(
+            prose("See <https://a.example/b>."),
+            vec!["See <https://a.example/b>."]
         );
     }
 

@@ -36,8 +36,8 @@ pub struct Module {
     pub name: String,
     /// Declared `pub`?
     pub public: bool,
-    /// Documentation: for a submodule, the first line goes on its
-    /// declaration and the rest inside it; a crate root's is all inside.
+    /// Documentation: inner (`//!`) docs of the module's file in the crate
+    /// layout, outer docs of the inline module in the module layout.
     pub doc: Vec<String>,
     /// The body, in order.
     pub pieces: Vec<Piece>,
@@ -108,12 +108,7 @@ fn crate_files(
         dir.join(file_stem(&module.name)).join("mod.rs")
     };
     let mut text = String::from(header);
-    // A submodule's first doc line sits on its declaration in the parent.
-    let inner = if is_root {
-        &module.doc[..]
-    } else {
-        module.doc.get(1..).unwrap_or_default()
-    };
+    let inner = &module.doc[..];
     for line in inner {
         text.push_str(&inner_doc(line));
     }
@@ -127,8 +122,11 @@ fn crate_files(
         text.push('\n');
     }
     for child in &module.children {
-        if let Some(summary) = child.doc.first() {
-            text.push_str(&outer_doc(summary));
+        // Generated files are formatted by prettyplease; `cargo fmt` on a
+        // workspace holding the crate must leave them alone, or the
+        // freshness check would fail after every format.
+        if is_root {
+            text.push_str("#[rustfmt::skip]\n");
         }
         text.push_str(&format!("{}mod {};\n", visibility(child), child.name));
     }
@@ -151,13 +149,11 @@ fn crate_files(
 }
 
 fn inline_module(module: &Rendered, text: &mut String) {
-    if let Some(summary) = module.doc.first() {
-        text.push_str(&outer_doc(summary));
+    // Outer docs only: mixing `///` and `//!` on one item is a lint.
+    for line in &module.doc {
+        text.push_str(&outer_doc(line));
     }
     text.push_str(&format!("{}mod {} {{\n", visibility(module), module.name));
-    for line in module.doc.iter().skip(1) {
-        text.push_str(&inner_doc(line));
-    }
     for child in &module.children {
         inline_module(child, text);
     }
@@ -247,7 +243,7 @@ mod tests {
         );
         assert_eq!(
             files[0].contents,
-            "// h\n//! Crate docs.\n#![forbid(unsafe_code)]\n\n/// The types module.\npub mod types;\n/// The runtime module.\npub mod runtime;\n\npub use self::runtime::A;\n"
+            "// h\n//! Crate docs.\n#![forbid(unsafe_code)]\n\n#[rustfmt::skip]\npub mod types;\n#[rustfmt::skip]\npub mod runtime;\n\npub use self::runtime::A;\n"
         );
     }
 

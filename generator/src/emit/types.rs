@@ -192,7 +192,13 @@ fn enum_item(
     let unknown = ident(UNKNOWN_VARIANT);
     let variants: Vec<_> = variant_names.iter().map(|v| ident(v)).collect();
     let values: Vec<&str> = e.variants.iter().map(|v| v.value.as_str()).collect();
-    let value_docs = values.iter().map(|v| format!(" {}", code(v)));
+    let value_docs = values.iter().map(|v| {
+        if v.is_empty() {
+            " The empty string.".to_string()
+        } else {
+            format!(" {}", code(v))
+        }
+    });
     doc.line(format!(
         "Values outside the schema (from a newer authentik) are kept in {}.",
         code(&format!("{name}::{UNKNOWN_VARIANT}"))

@@ -6,6 +6,9 @@
 //!   never be satisfied by finite JSON.
 //! - [`indirection`]: which references close a containment cycle and must be
 //!   stored behind a pointer (boxed only where a cycle needs it).
+//!
+//! Containment means "holds by value": a struct field or union variant that
+//! names a type. Lists and maps keep their items on the heap already.
 //! - [`reachable`]: which types a set of operations needs.
 
 use crate::error::{Error, ErrorKind, Location};
@@ -67,33 +70,51 @@ pub fn check_inhabited(api: &Api, file: &str) -> Result<(), Error> {
 
 /// Marks the fields and union variants that close a containment cycle; the
 /// emitter stores exactly those behind a pointer.
+///
+/// A depth-first walk in type order marks each edge that returns to a type
+/// still on the walk's stack. Those back edges break every cycle, and only
+/// they are boxed: in `A { b: B }`, `B { a: A }` only `B.a` is.
 pub fn indirection(api: &mut Api) {
     let graph = edges(api, |_| true);
-    let mut in_component = vec![usize::MAX; api.types.len()];
-    for (index, component) in strongly_connected(&graph).iter().enumerate() {
-        let cyclic =
-            component.len() > 1 || graph[component[0]].iter().any(|e| e.to == component[0]);
-        if cyclic {
-            for node in component {
-                in_component[*node] = index;
-            }
-        }
-    }
-    for from in 0..graph.len() {
-        if in_component[from] == usize::MAX {
+    let mut state = vec![Visit::New; graph.len()];
+    let mut back_edges = Vec::new();
+    for root in 0..graph.len() {
+        if state[root] != Visit::New {
             continue;
         }
-        for edge in &graph[from] {
-            if in_component[edge.to] != in_component[from] {
+        state[root] = Visit::OnStack;
+        let mut stack = vec![(root, 0usize)];
+        while let Some(&mut (node, ref mut next)) = stack.last_mut() {
+            let Some(edge) = graph[node].get(*next) else {
+                state[node] = Visit::Done;
+                stack.pop();
                 continue;
-            }
-            match (&mut api.types[from].kind, edge.via) {
-                (TypeKind::Struct(s), Via::Field(i)) => s.fields[i].indirect = true,
-                (TypeKind::Union(u), Via::Variant(i)) => u.variants[i].indirect = true,
-                _ => {}
+            };
+            *next += 1;
+            match state[edge.to] {
+                Visit::New => {
+                    state[edge.to] = Visit::OnStack;
+                    stack.push((edge.to, 0));
+                }
+                Visit::OnStack => back_edges.push((node, edge.via)),
+                Visit::Done => {}
             }
         }
     }
+    for (from, via) in back_edges {
+        match (&mut api.types[from].kind, via) {
+            (TypeKind::Struct(s), Via::Field(i)) => s.fields[i].indirect = true,
+            (TypeKind::Union(u), Via::Variant(i)) => u.variants[i].indirect = true,
+            _ => {}
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Visit {
+    New,
+    OnStack,
+    Done,
 }
 
 /// The types the given operations need, directly or through other types.

@@ -107,7 +107,7 @@ impl<'a> Lowering<'a> {
                 kind: TypeKind::Alias(Shape::Any),
             });
             component_nullable.push(match schema {
-                ReferenceOr::Item(schema) => schema.schema_data.nullable || only_null(schema),
+                ReferenceOr::Item(schema) => admits_null(resolver, schema),
                 ReferenceOr::Reference { .. } => false,
             });
         }
@@ -800,6 +800,29 @@ fn single_all_of(schema: &Schema) -> Option<SchemaRef<'_>> {
         }
         _ => None,
     }
+}
+
+/// Whether a component admits `null` as a whole: marked nullable, only
+/// `null`, or a union with a `null`-only member (drf-spectacular's
+/// `oneOf: [X, NullEnum]`). References to it are then nullable.
+fn admits_null(resolver: &Resolver<'_>, schema: &Schema) -> bool {
+    let members = match &schema.schema_kind {
+        SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } => {
+            &members[..]
+        }
+        SchemaKind::Any(any) if !any.one_of.is_empty() => &any.one_of[..],
+        SchemaKind::Any(any) => &any.any_of[..],
+        _ => &[][..],
+    };
+    let null_member = members.iter().any(|member| match member {
+        ReferenceOr::Item(schema) => only_null(schema),
+        ReferenceOr::Reference { reference } => resolver
+            .schema_index(reference, "")
+            .ok()
+            .and_then(|index| resolver.schema_at(index))
+            .is_some_and(|(_, target)| matches!(target, ReferenceOr::Item(s) if only_null(s))),
+    });
+    schema.schema_data.nullable || only_null(schema) || null_member
 }
 
 /// Whether a schema admits only `null`.
