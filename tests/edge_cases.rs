@@ -1,0 +1,74 @@
+//! The crate generated from `tests/fixtures/edge-cases.yml`, which holds one of
+//! every construct the generator handles: its types are pinned as a golden
+//! file, and the crate is built, linted, documented and tested with
+//! `tests/fixtures/edge_cases_round_trip.rs`.
+
+#[path = "support/crates.rs"]
+mod crates;
+#[path = "support/golden.rs"]
+mod golden;
+
+use authentik_codegen::{ErrorKind, Generator};
+
+fn schema() -> std::path::PathBuf {
+    crates::workspace().join("tests/fixtures/edge-cases.yml")
+}
+
+#[test]
+fn edge_case_types_match_their_golden_file() {
+    let generated = Generator::new(schema()).generate().expect("generates");
+    let types = generated
+        .files
+        .iter()
+        .find(|f| f.path.to_str() == Some("src/types.rs"))
+        .expect("types.rs");
+    golden::assert_golden("edge-cases/types.rs", &types.contents);
+}
+
+#[test]
+fn collisions_are_resolved_and_reported() {
+    let generated = Generator::new(schema()).generate().expect("generates");
+    let messages: Vec<String> = generated
+        .diagnostics
+        .iter()
+        .filter(|d| d.kind == ErrorKind::NameCollision)
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(messages.len(), 3, "{messages:#?}");
+    assert!(
+        messages[0].contains("#/components/schemas/Everything"),
+        "{}",
+        messages[0]
+    );
+    assert!(messages[0].contains("`foo_bar_2`"), "{}", messages[0]);
+    let strict = Generator::new(schema())
+        .strict(true)
+        .generate()
+        .expect_err("strict fails");
+    assert_eq!(strict.kind, ErrorKind::NameCollision);
+    assert!(strict.message.contains("and 2 more"), "{strict}");
+}
+
+#[test]
+#[ignore = "builds a crate; run with --include-ignored (the README's test command does)"]
+fn edge_case_crate_builds_lints_documents_and_round_trips() {
+    let dir = crates::scratch_dir("edge-cases");
+    Generator::new(schema()).write_to(&dir).expect("writes");
+    std::fs::create_dir_all(dir.join("tests")).expect("tests dir");
+    std::fs::copy(
+        crates::workspace().join("tests/fixtures/edge_cases_round_trip.rs"),
+        dir.join("tests/round_trip.rs"),
+    )
+    .expect("copy test");
+    crates::cargo(
+        &dir,
+        &["clippy", "--quiet", "--all-targets", "--", "-D", "warnings"],
+    );
+    crates::cargo_with_env(
+        &dir,
+        &["doc", "--quiet", "--no-deps"],
+        &[("RUSTDOCFLAGS", "-D warnings")],
+    );
+    let output = crates::cargo(&dir, &["test", "--quiet"]);
+    assert!(output.contains("11 passed"), "{output}");
+}

@@ -1,0 +1,35 @@
+//! `generated-client/` must be exactly what `authentik-codegen generate` writes
+//! for `schema/authentik.yml`; regenerate it when this fails.
+
+use authentik_codegen::Generator;
+
+#[test]
+fn generated_client_is_fresh() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (_, report) = Generator::new(root.join("schema/authentik.yml"))
+        .check(&root.join("generated-client"))
+        .expect("the embedded schema generates");
+    assert!(
+        report.is_fresh(),
+        "generated-client/ is stale:\n{}\nRegenerate it with:\n    cargo run -p authentik-codegen -- generate --schema schema/authentik.yml --out generated-client\n",
+        report.summary()
+    );
+}
+
+#[test]
+fn root_manifest_has_what_generated_code_needs() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).expect("Cargo.toml");
+    let dependencies = manifest
+        .split("\n[dependencies]\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n[").next())
+        .expect("the root package has [dependencies]");
+    for dependency in authentik_codegen::emit::DEPENDENCIES {
+        let line = format!("{} = {}", dependency.name, dependency.spec);
+        assert!(
+            dependencies.lines().any(|l| l == line),
+            "the root package builds the generated client, so its [dependencies] need `{line}`"
+        );
+    }
+}

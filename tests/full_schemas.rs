@@ -1,0 +1,73 @@
+//! The real test: a client generated from each full authentik schema in
+//! `../shared/schemas` compiles with no warnings, passes `clippy -D warnings`
+//! and documents without warnings. The newest also runs a smoke test inside
+//! the generated crate (`tests/fixtures/full_schema_smoke.rs`).
+
+#[path = "support/crates.rs"]
+mod crates;
+#[path = "support/shared.rs"]
+mod shared;
+
+use authentik_codegen::Generator;
+
+fn check_release(release: &str, run_smoke_test: bool) {
+    let Some(schema) = shared::shared_file(&format!("schemas/authentik-{}.yml", release)) else {
+        return;
+    };
+    let dir = crates::scratch_dir(&format!("full-{release}"));
+    let written = Generator::new(&schema)
+        .write_to(&dir)
+        .unwrap_or_else(|e| panic!("{release}: {e}"));
+    let stats = written.generated.stats;
+    eprintln!(
+        "{release}: {} types, {} operations, {} left out, {} lines",
+        stats.types, stats.operations, stats.left_out, stats.lines
+    );
+    assert_eq!(
+        stats.left_out, 0,
+        "{release}: {:#?}",
+        written.generated.left_out
+    );
+    assert!(
+        written.generated.diagnostics.is_empty(),
+        "{release}: {:#?}",
+        written.generated.diagnostics
+    );
+    crates::cargo(
+        &dir,
+        &["clippy", "--quiet", "--all-targets", "--", "-D", "warnings"],
+    );
+    crates::cargo_with_env(
+        &dir,
+        &["doc", "--quiet", "--no-deps"],
+        &[("RUSTDOCFLAGS", "-D warnings")],
+    );
+    if run_smoke_test {
+        std::fs::create_dir_all(dir.join("tests")).expect("tests dir");
+        std::fs::copy(
+            crates::workspace().join("tests/fixtures/full_schema_smoke.rs"),
+            dir.join("tests/smoke.rs"),
+        )
+        .expect("copy smoke test");
+        let output = crates::cargo(&dir, &["test", "--quiet", "--test", "smoke"]);
+        assert!(output.contains("test result: ok"), "{output}");
+    }
+}
+
+#[test]
+#[ignore = "builds a full client; run with --include-ignored (the README's test command does)"]
+fn authentik_2024_8_3_compiles_clean() {
+    check_release("2024.8.3", false);
+}
+
+#[test]
+#[ignore = "builds a full client; run with --include-ignored (the README's test command does)"]
+fn authentik_2025_6_4_compiles_clean() {
+    check_release("2025.6.4", false);
+}
+
+#[test]
+#[ignore = "builds a full client; run with --include-ignored (the README's test command does)"]
+fn authentik_2026_11_0_rc1_compiles_clean_and_decodes() {
+    check_release("2026.11.0-rc1", true);
+}

@@ -1,0 +1,62 @@
+//! Generating crates into scratch directories and running cargo on them.
+//!
+//! Scratch crates live outside the workspace (so cargo does not mistake them
+//! for members) and share one target directory under `target/`, so the
+//! dependencies of every generated crate are built once per checkout.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The workspace root.
+pub fn workspace() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A fresh scratch directory for a generated crate called `name`.
+pub fn scratch_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir()
+        .join(format!("authentik-codegen-tests-{}", whoami()))
+        .join(name);
+    std::fs::create_dir_all(&dir).expect("create scratch directory");
+    // Start from the workspace's resolved versions so every run builds the same.
+    std::fs::copy(workspace().join("Cargo.lock"), dir.join("Cargo.lock")).expect("copy Cargo.lock");
+    dir
+}
+
+fn whoami() -> String {
+    std::env::var("USER").unwrap_or_else(|_| "user".into())
+}
+
+/// Runs `cargo <args>` in `dir` with the shared target directory, failing
+/// the test with cargo's output if it fails.
+pub fn cargo(dir: &Path, args: &[&str]) -> String {
+    cargo_with_env(dir, args, &[])
+}
+
+/// [`cargo`] with extra environment variables.
+pub fn cargo_with_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> String {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut command = Command::new(cargo);
+    command
+        .args(args)
+        .current_dir(dir)
+        .env(
+            "CARGO_TARGET_DIR",
+            workspace().join("target").join("generated-crates"),
+        )
+        .env_remove("RUSTFLAGS")
+        .env("CARGO_TERM_COLOR", "never");
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    let output = command.output().expect("cargo runs");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(
+        output.status.success(),
+        "`cargo {}` failed in {}:\n{stdout}\n{stderr}",
+        args.join(" "),
+        dir.display()
+    );
+    format!("{stdout}{stderr}")
+}
