@@ -1,3 +1,7 @@
+pub use self::client::{http_client_builder, Client, ClientBuilder, RetryPolicy};
 pub use self::enums::deserialize_enum;
-pub use self::file::FilePart;
+pub use self::error::{DecodeError, Failure, RequestError, StatusError, TransportError};
+pub use self::multipart::{FilePart, Multipart};
 pub use self::nullable::Nullable;
+pub use self::pagination::{paginate, Page};
+pub use self::request::{path_param, Auth, ListStyle, ParamValue, Request, Response};

@@ -1,9 +1,11 @@
-use serde::de::{DeserializeOwned, Deserializer, Error as _};
+use serde::de::{DeserializeOwned, Deserializer};
 use serde::ser::{Error as _, Serialize, Serializer};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-/// Reads an object and the string under its discriminator `key`.
+/// Reads an object and the string under its discriminator `key` (empty
+/// when the object has no string there: no member claims it, so it is kept
+/// whole as an unknown one).
 ///
 /// The object is kept whole (the tag included) so the member type sees the
 /// same properties the server sent.
@@ -14,12 +16,7 @@ pub fn split_tag<'de, D: Deserializer<'de>>(
     let object = Map::<String, Value>::deserialize(deserializer)?;
     let tag = match object.get(key) {
         Some(Value::String(tag)) => tag.clone(),
-        Some(other) => {
-            return Err(D::Error::custom(format_args!(
-                "discriminator `{key}` must be a string, found {other}"
-            )))
-        }
-        None => return Err(D::Error::missing_field(key)),
+        _ => String::new(),
     };
     Ok((tag, object))
 }
