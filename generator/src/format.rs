@@ -25,9 +25,27 @@ pub fn format_tokens(tokens: TokenStream, what: &str) -> Result<String, Error> {
             out.push('\n');
         }
         file.items = vec![item];
-        out.push_str(&prettyplease::unparse(&file));
+        separate_members(&prettyplease::unparse(&file), &mut out);
     }
     Ok(out)
+}
+
+/// Puts a blank line between the members of an `impl` block (prettyplease
+/// writes them back to back): after a line that closes a member at the
+/// first indentation level, when another member follows.
+fn separate_members(text: &str, out: &mut String) {
+    let mut lines = text.lines().peekable();
+    while let Some(line) = lines.next() {
+        out.push_str(line);
+        out.push('\n');
+        let closes_member = line == "    }";
+        let member_follows = lines.peek().is_some_and(|next| {
+            next.starts_with("    ") && !next.starts_with("     ") && !next.starts_with("    }")
+        });
+        if closes_member && member_follows {
+            out.push('\n');
+        }
+    }
 }
 
 /// Maps `f` over `items` on all available cores, keeping the input order.
@@ -75,6 +93,16 @@ mod tests {
         let items: Vec<u32> = (0..1000).collect();
         let doubled = in_parallel(&items, |x| x * 2);
         assert_eq!(doubled, items.iter().map(|x| x * 2).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn impl_members_are_separated() {
+        let text = format_tokens(
+            quote! { impl A { fn a() {} fn b() { let x = 1; } const C: u8 = 1; } },
+            "a test",
+        )
+        .expect("parses");
+        assert_eq!(text, "impl A {\n    fn a() {}\n    fn b() {\n        let x = 1;\n    }\n\n    const C: u8 = 1;\n}\n");
     }
 
     #[test]

@@ -143,26 +143,29 @@ impl Generator {
         self
     }
 
-    /// Runs the pipeline and returns the files in memory.
-    pub fn generate(&self) -> Result<Generated, Error> {
+    /// The schema with the overrides applied, as JSON: the contract the
+    /// generated client follows (for a mock server, say).
+    pub fn corrected_schema(&self) -> Result<String, Error> {
+        let source = self.source()?;
+        let (document, _) = self.corrected_document(&source)?;
+        serde_json::to_string_pretty(&document).map_err(|e| {
+            Error::general(
+                ErrorKind::Internal,
+                format!("the corrected schema does not serialize: {e}"),
+            )
+        })
+    }
+
+    /// Runs the pipeline up to the model: what an API has, and every Rust
+    /// name, without emitting code. Tools that reason about the generated
+    /// API (the `diff` command, test generators) start here.
+    pub fn model(&self) -> Result<Model, Error> {
         let started = Instant::now();
-        let source = match &self.input {
-            Input::Path(path) => Source::read(path)?,
-            Input::Source(source) => source.clone(),
-        };
-        let mut document = load::parse(&source)?;
+        let source = self.source()?;
+        let (document, mut diagnostics) = self.corrected_document(&source)?;
         let loaded = Instant::now();
 
         let file = source.name.as_str();
-        let mut diagnostics = Vec::new();
-        if self.builtin_overrides {
-            // The built-in corrections span releases; one that a release
-            // does not need is not worth a warning.
-            Overrides::builtin()?.apply(&mut document, file);
-        }
-        for path in &self.overrides {
-            diagnostics.extend(Overrides::read(path)?.apply(&mut document, file));
-        }
         let resolver = resolve::Resolver::new(&document, file);
         let built = ir::build::build(&resolver)?;
         let mut api = built.api;
@@ -184,12 +187,33 @@ impl Generator {
                 return Err(error);
             }
         }
-        let selection = self.selection(&api, file)?;
-        let modelled = Instant::now();
+        Ok(Model {
+            api,
+            names,
+            diagnostics,
+            left_out: built.left_out,
+            schema_label: schema_label(file),
+            load: loaded - started,
+            model: loaded.elapsed(),
+        })
+    }
 
-        let label = schema_label(file);
-        let plan = emit::plan(&api, &selection, &label);
-        let rendered = emit::render(&api, &names, &plan)?;
+    /// Runs the pipeline and returns the files in memory.
+    pub fn generate(&self) -> Result<Generated, Error> {
+        let model = self.model()?;
+        let emitting = Instant::now();
+        let Model {
+            api,
+            names,
+            diagnostics,
+            left_out,
+            schema_label: label,
+            load,
+            model: model_time,
+        } = model;
+        let selection = self.selection(&api, &label)?;
+        let plan = emit::plan(&api, &names, &selection, &label);
+        let rendered = emit::render(&api, &names, &selection, &plan)?;
         let header = emit::header(&api, &label);
         let mut files = emit::tree::files(&rendered, self.layout, &header);
         if self.layout == Layout::Crate {
@@ -201,23 +225,46 @@ impl Generator {
                 },
             );
         }
-        let emitted = Instant::now();
-
         let stats = Stats {
             types: selection.types.iter().filter(|t| **t).count(),
-            operations: api.operations.len(),
-            left_out: built.left_out.len(),
+            operations: selection.operations.iter().filter(|o| **o).count(),
+            left_out: left_out.len(),
             lines: files.iter().map(|f| f.contents.lines().count()).sum(),
-            load: loaded - started,
-            model: modelled - loaded,
-            emit: emitted - modelled,
+            load,
+            model: model_time,
+            emit: emitting.elapsed(),
         };
         Ok(Generated {
             files,
             diagnostics,
-            left_out: built.left_out,
+            left_out,
             stats,
         })
+    }
+
+    fn source(&self) -> Result<Source, Error> {
+        match &self.input {
+            Input::Path(path) => Source::read(path),
+            Input::Source(source) => Ok(source.clone()),
+        }
+    }
+
+    /// Parses the schema and applies the overrides.
+    fn corrected_document(
+        &self,
+        source: &Source,
+    ) -> Result<(openapiv3::OpenAPI, Vec<Diagnostic>), Error> {
+        let mut document = load::parse(source)?;
+        let mut diagnostics = Vec::new();
+        if self.builtin_overrides {
+            // The built-in corrections span releases; one that a release
+            // does not need is not worth a warning.
+            Overrides::builtin()?.apply(&mut document, &source.name);
+        }
+        for path in &self.overrides {
+            diagnostics.extend(Overrides::read(path)?.apply(&mut document, &source.name));
+        }
+        Ok((document, diagnostics))
     }
 
     /// Generates and writes into `dir`, touching only changed files.
@@ -234,7 +281,7 @@ impl Generator {
         Ok((generated, report))
     }
 
-    fn selection(&self, api: &ir::Api, file: &str) -> Result<emit::Selection, Error> {
+    fn selection(&self, api: &ir::Api, label: &str) -> Result<emit::Selection, Error> {
         let Some(wanted) = &self.operations else {
             return Ok(emit::Selection::all(api));
         };
@@ -242,16 +289,41 @@ impl Generator {
             if !api.operations.iter().any(|op| &op.id == id) {
                 return Err(Error::at(
                     ErrorKind::Invalid,
-                    Location::new(file, "/paths"),
+                    Location::new(label, "/paths"),
                     format!("no operation has the operationId `{id}`"),
                 ));
             }
         }
+        let operations: Vec<bool> = api
+            .operations
+            .iter()
+            .map(|op| wanted.contains(&op.id))
+            .collect();
         let chosen = api.operations.iter().filter(|op| wanted.contains(&op.id));
         Ok(emit::Selection {
             types: ir::analysis::reachable(api, chosen),
+            operations,
         })
     }
+}
+
+/// The model of an API: everything the emitters read.
+#[derive(Debug, Clone)]
+pub struct Model {
+    /// The IR.
+    pub api: ir::Api,
+    /// Every Rust identifier.
+    pub names: naming::Names,
+    /// What the generator worked around.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Operations the generator could not express.
+    pub left_out: Vec<LeftOut>,
+    /// The schema's file name, as generated files cite it.
+    pub schema_label: String,
+    /// Reading and parsing the schema, overrides included.
+    pub load: Duration,
+    /// Resolving, building the IR, analysis and naming.
+    pub model: Duration,
 }
 
 /// The output of [`Generator::generate`].

@@ -27,6 +27,8 @@ enum Command {
     Generate(Target),
     /// Exit 0 if a directory is exactly what `generate` would write, 1 if not.
     Check(Target),
+    /// Write the schema with the overrides applied, as JSON (for a mock server).
+    Correct(Target),
 }
 
 #[derive(Args)]
@@ -34,8 +36,8 @@ struct Target {
     /// The authentik OpenAPI schema (YAML or JSON, told apart by content).
     #[arg(long, value_name = "FILE")]
     schema: PathBuf,
-    /// The crate directory to write or check.
-    #[arg(long, value_name = "DIR")]
+    /// The crate directory to write or check (for `correct`, the JSON file).
+    #[arg(long, value_name = "PATH")]
     out: PathBuf,
     /// The generated crate's name.
     #[arg(long, value_name = "NAME", default_value = DEFAULT_CRATE_NAME)]
@@ -105,6 +107,19 @@ fn main() -> ExitCode {
                 );
                 ExitCode::from(1)
             }
+        }),
+        Command::Correct(target) => target.generator().corrected_schema().and_then(|json| {
+            std::fs::write(&target.out, json).map_err(|e| {
+                authentik_codegen::Error::general(
+                    authentik_codegen::ErrorKind::Io,
+                    format!("cannot write {}: {e}", target.out.display()),
+                )
+            })?;
+            eprintln!(
+                "authentik-codegen: wrote the corrected schema to {}",
+                target.out.display()
+            );
+            Ok(ExitCode::SUCCESS)
         }),
     };
     result.unwrap_or_else(|error| {

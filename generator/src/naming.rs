@@ -22,7 +22,8 @@
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
 use crate::error::{Diagnostic, ErrorKind, Location};
-use crate::ir::{Api, Shape, TypeDef, TypeKind};
+use crate::ir::analysis::paging;
+use crate::ir::{Api, Content, ParamLocation, Shape, Status, TypeDef, TypeId, TypeKind};
 
 /// Words Rust reserves (2021 and 2024 editions, strict and reserved).
 const KEYWORDS: &[&str] = &[
@@ -39,6 +40,13 @@ const NOT_RAW: &[&str] = &["self", "Self", "super", "crate"];
 /// The name the catch-all variant of enums and tagged unions takes.
 pub const UNKNOWN_VARIANT: &str = "Unknown";
 
+/// The variants of the generated `Error` that every crate has; typed error
+/// bodies get variants named after their types, beside these.
+pub const FIXED_ERROR_VARIANTS: [&str; 5] = ["Status", "Decode", "Timeout", "Transport", "Request"];
+
+/// Methods the runtime's `Client` has already; tag accessors avoid them.
+const CLIENT_METHODS: [&str; 6] = ["new", "builder", "base_url", "execute", "clone", "fmt"];
+
 /// Identifiers for everything in an [`Api`], by the same indices as the IR.
 #[derive(Debug, Clone, Default)]
 pub struct Names {
@@ -53,17 +61,41 @@ pub struct Names {
     pub variants: Vec<Vec<String>>,
     /// Per operation: the module, method and parameter identifiers.
     pub operations: Vec<OperationNames>,
+    /// Per tag module, in order of first appearance.
+    pub tags: Vec<TagNames>,
+    /// The generated `Error`'s variant for each type an error response
+    /// carries, in order of first appearance.
+    pub error_variants: Vec<(TypeId, String)>,
+}
+
+/// The identifiers of one tag's module.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TagNames {
+    /// The tag as the schema writes it (`None` for untagged operations).
+    pub tag: Option<String>,
+    /// The module (`stages`).
+    pub module: String,
+    /// The method on `Client` that reaches it (`stages`).
+    pub accessor: String,
+    /// The struct holding the operations (`Stages`).
+    pub api: String,
 }
 
 /// The identifiers of one operation.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct OperationNames {
-    /// The tag module the operation lives in.
-    pub module: String,
-    /// The method name within it.
+    /// The index of its tag in [`Names::tags`].
+    pub tag: usize,
+    /// The method name.
     pub method: String,
     /// One identifier per parameter, in IR order.
     pub parameters: Vec<String>,
+    /// The struct of its query, header and cookie parameters, if it has any.
+    pub params_struct: Option<String>,
+    /// For a paginated list: the method that streams every item.
+    pub stream: Option<String>,
+    /// For a paginated list: the function that builds the request.
+    pub request_fn: Option<String>,
 }
 
 /// Decides every identifier, reporting each collision it had to resolve.
@@ -153,45 +185,92 @@ pub fn assign(api: &Api, file: &str) -> (Names, Vec<Diagnostic>) {
     }
 
     let mut modules = Taken::default();
-    let mut module_of_tag: Vec<(Option<&str>, String)> = Vec::new();
-    let mut methods: Vec<(String, Taken)> = Vec::new();
+    let mut accessors = Taken::default();
+    for method in CLIENT_METHODS {
+        accessors.claim(method);
+    }
+    // Per tag: the functions of its API struct, and the types of its module.
+    let mut scopes: Vec<(Taken, Taken)> = Vec::new();
     for op in &api.operations {
         let tag = op.tag.as_deref();
-        let module = match module_of_tag.iter().find(|(t, _)| *t == tag) {
-            Some((_, module)) => module.clone(),
+        let tag_index = match names.tags.iter().position(|t| t.tag.as_deref() == tag) {
+            Some(index) => index,
             None => {
-                let module = modules.claim(&snake_name(tag.unwrap_or("other"), "other"));
-                module_of_tag.push((tag, module.clone()));
-                module
+                let word = tag.unwrap_or("other");
+                let module = modules.claim(&snake_name(word, "other"));
+                let accessor = accessors.claim(&snake_name(word, "other"));
+                let mut types = Taken::default();
+                let api_struct = types.claim(&camel_name(word));
+                names.tags.push(TagNames {
+                    tag: tag.map(str::to_string),
+                    module,
+                    accessor,
+                    api: api_struct,
+                });
+                scopes.push((Taken::default(), types));
+                names.tags.len() - 1
             }
         };
+        let (functions, types) = &mut scopes[tag_index];
         let wanted = method_name(&op.id, tag);
-        let method = match methods.iter_mut().find(|(m, _)| *m == module) {
-            Some((_, taken)) => taken.claim(&wanted),
-            None => {
-                let mut taken = Taken::default();
-                let method = taken.claim(&wanted);
-                methods.push((module.clone(), taken));
-                method
-            }
-        };
+        let method = functions.claim(&wanted);
         if method != wanted {
             warn(
                 &op.pointer,
                 format!("operation `{}` would be `{wanted}` like an earlier one; it is called `{method}`", op.id),
             );
         }
+        let bare = method.strip_prefix("r#").unwrap_or(&method).to_string();
+        let (stream, request_fn) = match paging(api, op) {
+            Some(_) => (
+                Some(functions.claim(&format!("{bare}_stream"))),
+                Some(functions.claim(&format!("{bare}_request"))),
+            ),
+            None => (None, None),
+        };
+        let params_struct = op
+            .parameters
+            .iter()
+            .any(|p| p.location != ParamLocation::Path)
+            .then(|| types.claim(&format!("{}Params", camel_name(&bare))));
         let mut taken = Taken::default();
+        // `body` and `params` are the names of the other arguments.
+        taken.claim("body");
+        taken.claim("params");
         let parameters = op
             .parameters
             .iter()
             .map(|p| taken.claim(&snake_name(&p.wire_name, "param")))
             .collect();
         names.operations.push(OperationNames {
-            module,
+            tag: tag_index,
             method,
             parameters,
+            params_struct,
+            stream,
+            request_fn,
         });
+    }
+
+    let mut variants = Taken::default();
+    for fixed in FIXED_ERROR_VARIANTS {
+        variants.claim(fixed);
+    }
+    for op in &api.operations {
+        for response in &op.responses {
+            let (Status::Code(_), Content::Json(Shape::Named(id))) =
+                (response.status, &response.content)
+            else {
+                continue;
+            };
+            if response.status.is_success()
+                || names.error_variants.iter().any(|(known, _)| known == id)
+            {
+                continue;
+            }
+            let name = variants.claim(&names.types[id.0]);
+            names.error_variants.push((*id, name));
+        }
     }
     (names, diagnostics)
 }

@@ -14,8 +14,26 @@ pub struct Dependency {
 /// same (a test keeps the two in step).
 pub const DEPENDENCIES: &[Dependency] = &[
     Dependency {
+        name: "bytes",
+        spec: r#""1""#,
+    },
+    Dependency {
         name: "chrono",
         spec: r#"{ version = "0.4", default-features = false, features = ["std", "serde"] }"#,
+    },
+    Dependency {
+        name: "futures-util",
+        spec: r#"{ version = "0.3", default-features = false }"#,
+    },
+    // TLS through rustls with the ring provider: no OpenSSL and no CMake on
+    // the build machine (reqwest's default provider, aws-lc, needs CMake).
+    Dependency {
+        name: "reqwest",
+        spec: r#"{ version = "0.13", default-features = false, features = ["rustls-no-provider", "multipart", "stream"] }"#,
+    },
+    Dependency {
+        name: "rustls",
+        spec: r#"{ version = "0.23", default-features = false, features = ["ring", "std", "tls12"] }"#,
     },
     Dependency {
         name: "serde",
@@ -24,6 +42,14 @@ pub const DEPENDENCIES: &[Dependency] = &[
     Dependency {
         name: "serde_json",
         spec: r#""1""#,
+    },
+    Dependency {
+        name: "serde_path_to_error",
+        spec: r#""0.1""#,
+    },
+    Dependency {
+        name: "tokio",
+        spec: r#"{ version = "1", features = ["time"] }"#,
     },
     Dependency {
         name: "uuid",

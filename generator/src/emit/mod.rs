@@ -6,7 +6,9 @@
 //! [`Names`]; they never see `openapiv3`.
 
 pub mod docs;
+mod errors;
 mod manifest;
+mod operations;
 mod runtime;
 pub mod shape;
 pub mod tree;
@@ -25,6 +27,8 @@ use tree::{Module, Piece, Rendered};
 pub struct Selection {
     /// Per type: emit it?
     pub types: Vec<bool>,
+    /// Per operation: emit it?
+    pub operations: Vec<bool>,
 }
 
 impl Selection {
@@ -32,12 +36,13 @@ impl Selection {
     pub fn all(api: &Api) -> Self {
         Self {
             types: vec![true; api.types.len()],
+            operations: vec![true; api.operations.len()],
         }
     }
 }
 
 /// The module tree of a generated crate.
-pub fn plan(api: &Api, selection: &Selection, schema_label: &str) -> Module {
+pub fn plan(api: &Api, names: &Names, selection: &Selection, schema_label: &str) -> Module {
     let types = Module {
         name: "types".into(),
         public: true,
@@ -69,6 +74,50 @@ pub fn plan(api: &Api, selection: &Selection, schema_label: &str) -> Module {
             })
             .collect(),
     };
+    let tags: Vec<Module> = names
+        .tags
+        .iter()
+        .enumerate()
+        .filter(|(index, _)| {
+            names
+                .operations
+                .iter()
+                .zip(&selection.operations)
+                .any(|(op, selected)| *selected && op.tag == *index)
+        })
+        .map(|(index, tag)| Module {
+            name: tag.module.clone(),
+            public: true,
+            doc: vec![match &tag.tag {
+                Some(label) => format!(
+                    "Operations tagged {}: `client.{}()`.",
+                    docs::code(label),
+                    tag.accessor
+                ),
+                None => format!("Operations without a tag: `client.{}()`.", tag.accessor),
+            }],
+            pieces: vec![Piece::Tag(index)],
+            children: Vec::new(),
+        })
+        .collect();
+    let apis = Module {
+        name: "apis".into(),
+        public: true,
+        doc: vec![
+            "The operations, one module per tag.".into(),
+            String::new(),
+            "Reach them through a [`Client`](super::Client): `client.stages().invitation_invitations_list(&params)`. A method's name is its `operationId` in snake case without the tag prefix.".into(),
+        ],
+        pieces: Vec::new(),
+        children: tags,
+    };
+    let error = Module {
+        name: "error".into(),
+        public: true,
+        doc: vec!["The error every operation returns.".into()],
+        pieces: vec![Piece::Error],
+        children: Vec::new(),
+    };
     let mut doc = vec![
         format!(
             "Client for the {} API, release {}.",
@@ -88,10 +137,11 @@ pub fn plan(api: &Api, selection: &Selection, schema_label: &str) -> Module {
         name: String::new(),
         public: true,
         doc,
-        pieces: vec![Piece::Text(
-            "pub use self::runtime::{FilePart, Nullable};\n".into(),
-        )],
-        children: vec![types, runtime],
+        pieces: vec![Piece::Text(format!(
+            "pub use self::error::Error;\n#[rustfmt::skip]\npub use self::runtime::{{http_client_builder, Client, ClientBuilder, FilePart, Nullable, RetryPolicy}};\n\n/// The path prefix of every operation, from the schema's `servers`.\npub const API_PREFIX: &str = {:?};\n",
+            api.base_path
+        ))],
+        children: vec![apis, error, types, runtime],
     }
 }
 
@@ -119,25 +169,37 @@ fn type_order(api: &Api) -> Vec<TypeId> {
 }
 
 /// Renders every piece of a planned tree to source text.
-pub fn render(api: &Api, names: &Names, root: &Module) -> Result<Rendered, Error> {
+pub fn render(
+    api: &Api,
+    names: &Names,
+    selection: &Selection,
+    root: &Module,
+) -> Result<Rendered, Error> {
     let mut jobs = Vec::new();
-    collect_types(root, &mut jobs);
-    let formatted = in_parallel(&jobs, |id| {
-        let what = format!("type `{}`", names.types[id.0]);
-        format_tokens(types::type_item(api, names, *id), &what)
+    collect_jobs(root, &mut jobs);
+    let formatted = in_parallel(&jobs, |piece| match piece {
+        Piece::Type(id) => format_tokens(
+            types::type_item(api, names, *id),
+            &format!("type `{}`", names.types[id.0]),
+        ),
+        Piece::Tag(index) => format_tokens(
+            operations::tag_module(api, names, selection, *index),
+            &format!("module `{}`", names.tags[*index].module),
+        ),
+        Piece::Error => format_tokens(
+            errors::error_module(api, names, selection),
+            "the error module",
+        ),
+        Piece::Text(text) => Ok(text.clone()),
     });
     let mut formatted = formatted.into_iter();
     assemble(root, &mut formatted)
 }
 
-fn collect_types(module: &Module, jobs: &mut Vec<TypeId>) {
-    for piece in &module.pieces {
-        if let Piece::Type(id) = piece {
-            jobs.push(*id);
-        }
-    }
+fn collect_jobs(module: &Module, jobs: &mut Vec<Piece>) {
+    jobs.extend(module.pieces.iter().cloned());
     for child in &module.children {
-        collect_types(child, jobs);
+        collect_jobs(child, jobs);
     }
 }
 
@@ -146,14 +208,9 @@ fn assemble(
     formatted: &mut impl Iterator<Item = Result<String, Error>>,
 ) -> Result<Rendered, Error> {
     let mut parts = Vec::with_capacity(module.pieces.len());
-    for piece in &module.pieces {
-        match piece {
-            Piece::Type(_) => {
-                if let Some(text) = formatted.next() {
-                    parts.push(text?);
-                }
-            }
-            Piece::Text(text) => parts.push(text.clone()),
+    for _ in &module.pieces {
+        if let Some(text) = formatted.next() {
+            parts.push(text?);
         }
     }
     let children = module

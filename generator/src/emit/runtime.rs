@@ -26,22 +26,46 @@ pub const RUNTIME_ROOT: &str = include_str!("../../runtime/mod.rs");
 /// The runtime's submodules, in declaration order.
 pub const RUNTIME_FILES: &[RuntimeFile] = &[
     RuntimeFile {
+        name: "client",
+        public: false,
+        doc: "The client: base URL, credentials, timeouts, retries, sending.",
+        source: include_str!("../../runtime/client.rs"),
+    },
+    RuntimeFile {
         name: "enums",
         public: false,
         doc: "Decoding string enums without failing on values a newer server adds.",
         source: include_str!("../../runtime/enums.rs"),
     },
     RuntimeFile {
-        name: "file",
+        name: "error",
         public: false,
-        doc: "Files for multipart uploads.",
-        source: include_str!("../../runtime/file.rs"),
+        doc: "What can go wrong below the level of the API.",
+        source: include_str!("../../runtime/error.rs"),
+    },
+    RuntimeFile {
+        name: "multipart",
+        public: false,
+        doc: "Multipart bodies and the files they upload.",
+        source: include_str!("../../runtime/multipart.rs"),
     },
     RuntimeFile {
         name: "nullable",
         public: false,
         doc: "The three-valued presence of optional, nullable properties.",
         source: include_str!("../../runtime/nullable.rs"),
+    },
+    RuntimeFile {
+        name: "pagination",
+        public: false,
+        doc: "Walking paginated lists as streams.",
+        source: include_str!("../../runtime/pagination.rs"),
+    },
+    RuntimeFile {
+        name: "request",
+        public: false,
+        doc: "Requests and responses: parameters, encoding, bodies, decoding.",
+        source: include_str!("../../runtime/request.rs"),
     },
     RuntimeFile {
         name: "union",

@@ -7,7 +7,7 @@
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::ir::{Item, Scalar, Shape};
+use crate::ir::{Api, Item, Scalar, Shape, TypeKind};
 use crate::naming::Names;
 
 /// An identifier token, raw (`r#type`) where the name says so.
@@ -21,6 +21,7 @@ pub fn ident(name: &str) -> Ident {
 /// Writes shapes as Rust types from one module's point of view.
 #[derive(Clone, Copy)]
 pub struct TypeWriter<'a> {
+    api: Option<&'a Api>,
     names: &'a Names,
     /// How this module reaches the `types` module (`` for `types` itself,
     /// `super::super::types::` from an API module).
@@ -30,7 +31,39 @@ pub struct TypeWriter<'a> {
 impl<'a> TypeWriter<'a> {
     /// A writer for a module that reaches named types through `types_path`.
     pub fn new(names: &'a Names, types_path: &'a TokenStream) -> Self {
-        Self { names, types_path }
+        Self {
+            api: None,
+            names,
+            types_path,
+        }
+    }
+
+    /// A writer that can also answer questions about the types it names.
+    pub fn with_api(api: &'a Api, names: &'a Names, types_path: &'a TokenStream) -> Self {
+        Self {
+            api: Some(api),
+            names,
+            types_path,
+        }
+    }
+
+    /// Whether a shape names an enum (through aliases).
+    pub fn is_enum(&self, shape: &Shape) -> bool {
+        let Some(api) = self.api else {
+            return false;
+        };
+        let mut shape = shape;
+        for _ in 0..=api.types.len() {
+            let Shape::Named(id) = shape else {
+                return false;
+            };
+            match &api.ty(*id).kind {
+                TypeKind::Enum(_) => return true,
+                TypeKind::Alias(next) => shape = next,
+                _ => return false,
+            }
+        }
+        false
     }
 
     /// The Rust type of a shape.

@@ -20,11 +20,15 @@ pub enum Layout {
     Module,
 }
 
-/// One piece of a module's body.
+/// One piece of a module's body, rendered and formatted later.
 #[derive(Debug, Clone)]
 pub enum Piece {
-    /// The item for a named type, rendered and formatted later.
+    /// The item for a named type.
     Type(TypeId),
+    /// The items of a tag's module, by index in `Names::tags`.
+    Tag(usize),
+    /// The `Error` type and its helpers.
+    Error,
     /// Source text copied as is.
     Text(String),
 }

@@ -27,7 +27,7 @@ use crate::naming::{Names, UNKNOWN_VARIANT};
 pub fn type_item(api: &Api, names: &Names, id: TypeId) -> TokenStream {
     let def = api.ty(id);
     let types_path = TokenStream::new();
-    let writer = TypeWriter::new(names, &types_path);
+    let writer = TypeWriter::with_api(api, names, &types_path);
     let name = ident(&names.types[id.0]);
     let mut doc = DocBuilder::new();
     doc.schema_docs(&def.docs);
@@ -93,11 +93,25 @@ fn struct_item(
     let default = all_optional.then(|| quote! { Default, });
     let doc = doc.to_tokens();
     if form {
+        let parts = s
+            .fields
+            .iter()
+            .zip(&names.fields[id.0])
+            .map(|(field, field_name)| multipart_part(writer, field, field_name));
         quote! {
             #doc
-            #[derive(Debug, Clone, PartialEq, #default)]
+            #[derive(Debug)]
             pub struct #name {
                 #(#fields)*
+            }
+
+            impl #name {
+                /// The `multipart/form-data` body this value is sent as.
+                pub fn into_multipart(self) -> ::core::result::Result<super::runtime::Multipart, super::runtime::RequestError> {
+                    let mut form = super::runtime::Multipart::new();
+                    #(#parts)*
+                    ::core::result::Result::Ok(form)
+                }
             }
         }
     } else {
@@ -158,6 +172,62 @@ fn struct_field(
         #doc
         #attr
         pub #name: #ty,
+    }
+}
+
+/// The statement that adds one field of a multipart form: files as file
+/// parts, scalars and enums as text, lists part by part, anything else as
+/// JSON text. Absent and `None` fields are left out; `null` is an empty part.
+fn multipart_part(writer: &TypeWriter<'_>, field: &Field, field_name: &str) -> TokenStream {
+    let wire = &field.wire_name;
+    let value = ident(field_name);
+    let add = |binding: TokenStream| -> TokenStream {
+        match &field.shape {
+            Shape::Scalar(Scalar::Binary) => quote! { form.file(#wire, #binding); },
+            Shape::Scalar(_) => quote! { form.text(#wire, &#binding); },
+            Shape::List(item)
+                if matches!(item.shape, Shape::Scalar(ref s) if *s != Scalar::Binary)
+                    && !item.nullable =>
+            {
+                quote! {
+                    for item in &#binding {
+                        form.text(#wire, item);
+                    }
+                }
+            }
+            Shape::Named(_) if writer.is_enum(&field.shape) => {
+                quote! { form.text(#wire, &#binding); }
+            }
+            _ => quote! {
+                form.json(#wire, &#binding).map_err(super::runtime::RequestError::new)?;
+            },
+        }
+    };
+    let binding = if field.indirect {
+        quote! { *value }
+    } else {
+        quote! { value }
+    };
+    match (field.presence, field.nullable) {
+        (Presence::Required, false) => add(quote! { self.#value }),
+        (Presence::Optional, false) | (Presence::Required, true) => {
+            let add = add(binding);
+            quote! {
+                if let ::core::option::Option::Some(value) = self.#value {
+                    #add
+                }
+            }
+        }
+        (Presence::Optional, true) => {
+            let add = add(binding);
+            quote! {
+                match self.#value {
+                    super::runtime::Nullable::Value(value) => { #add }
+                    super::runtime::Nullable::Null => form.text(#wire, ""),
+                    super::runtime::Nullable::Absent => {}
+                }
+            }
+        }
     }
 }
 
@@ -273,6 +343,12 @@ fn enum_item(
                 super::runtime::deserialize_enum(deserializer)
             }
         }
+
+        impl super::runtime::ParamValue for #name {
+            fn write_param(&self, out: &mut ::std::string::String) {
+                out.push_str(self.as_str());
+            }
+        }
     }
 }
 
@@ -348,7 +424,7 @@ fn tagged_union(
         }
     });
     doc.line(format!(
-        "Tagged by {}: the tag picks the variant and is written once on the wire. An object with a tag this client does not know is kept in {}.",
+        "Tagged by {}: the tag picks the variant and is written once on the wire. An object with a tag this client does not know, or none, is kept in {}.",
         code(tag_key),
         code(&format!("{name}::{UNKNOWN_VARIANT}"))
     ));
@@ -361,7 +437,8 @@ fn tagged_union(
                 #[doc = #variant_docs]
                 #variants(#payloads),
             )*
-            /// An object whose tag this client does not know, kept whole.
+            /// An object whose tag this client does not know (or that has
+            /// none), kept whole.
             #unknown(::serde_json::Map<::std::string::String, ::serde_json::Value>),
         }
 

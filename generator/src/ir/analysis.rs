@@ -10,9 +10,13 @@
 //! Containment means "holds by value": a struct field or union variant that
 //! names a type. Lists and maps keep their items on the heap already.
 //! - [`reachable`]: which types a set of operations needs.
+//! - [`paging`]: which operations return one page of a list, and how to
+//!   reach the next.
 
 use crate::error::{Error, ErrorKind, Location};
-use crate::ir::{Api, Operation, Presence, Shape, TypeId, TypeKind};
+use crate::ir::{
+    Api, Content, Operation, ParamLocation, Presence, Scalar, Shape, Struct, TypeId, TypeKind,
+};
 
 /// Rejects aliases that lead back to themselves (`A: {$ref: B}`, `B: {$ref: A}`).
 pub fn check_aliases(api: &Api, file: &str) -> Result<(), Error> {
@@ -126,7 +130,7 @@ pub fn reachable<'a>(api: &Api, operations: impl IntoIterator<Item = &'a Operati
             shape.for_each_named(&mut |id| stack.push(id));
         });
         if let Some(body) = &operation.body {
-            if let crate::ir::Content::Multipart(id) | crate::ir::Content::Form(id) = body.content {
+            if let Content::Multipart(id) | Content::Form(id) = body.content {
                 stack.push(id);
             }
         }
@@ -148,12 +152,12 @@ pub fn for_each_operation_shape(operation: &Operation, f: &mut impl FnMut(&Shape
         f(&parameter.shape);
     }
     if let Some(body) = &operation.body {
-        if let crate::ir::Content::Json(shape) = &body.content {
+        if let Content::Json(shape) = &body.content {
             f(shape);
         }
     }
     for response in &operation.responses {
-        if let crate::ir::Content::Json(shape) = &response.content {
+        if let Content::Json(shape) = &response.content {
             f(shape);
         }
     }
@@ -178,6 +182,88 @@ pub fn for_each_type_shape(kind: &TypeKind, f: &mut impl FnMut(&Shape)) {
         TypeKind::Alias(shape) => f(shape),
         TypeKind::Enum(_) => {}
     }
+}
+
+/// How to walk a paginated list operation (authentik's `Paginated*List`
+/// responses: `{pagination: {next, ...}, results: [...]}` and a `page`
+/// query parameter).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Paging {
+    /// The index of the `page` parameter among the operation's parameters.
+    pub page_param: usize,
+    /// The page type (`PaginatedInvitationList`).
+    pub page_type: TypeId,
+    /// The index of `results` among the page type's fields.
+    pub results_field: usize,
+    /// The item shape of `results`.
+    pub item: Shape,
+    /// The index of `pagination` among the page type's fields.
+    pub pagination_field: usize,
+    /// The pagination type (`Pagination`).
+    pub pagination_type: TypeId,
+    /// The index of `next` among the pagination type's fields.
+    pub next_field: usize,
+}
+
+/// The paging of an operation whose success response is a page of a list.
+pub fn paging(api: &Api, operation: &Operation) -> Option<Paging> {
+    let success = operation.responses.iter().find(|r| r.status.is_success())?;
+    let Content::Json(shape) = &success.content else {
+        return None;
+    };
+    let (page_type, page) = struct_of(api, shape)?;
+    let results_field = required_field(page, "results")?;
+    let Shape::List(item) = &page.fields[results_field].shape else {
+        return None;
+    };
+    if item.nullable {
+        return None;
+    }
+    let pagination_field = required_field(page, "pagination")?;
+    let (pagination_type, pagination) = struct_of(api, &page.fields[pagination_field].shape)?;
+    let next_field = required_field(pagination, "next")?;
+    if !matches!(
+        pagination.fields[next_field].shape,
+        Shape::Scalar(Scalar::Int64)
+    ) {
+        return None;
+    }
+    let page_param = operation.parameters.iter().position(|p| {
+        p.wire_name == "page"
+            && p.location == ParamLocation::Query
+            && p.shape == Shape::Scalar(Scalar::Int64)
+    })?;
+    Some(Paging {
+        page_param,
+        page_type,
+        results_field,
+        item: item.shape.clone(),
+        pagination_field,
+        pagination_type,
+        next_field,
+    })
+}
+
+/// The struct a shape names, through aliases.
+pub fn struct_of<'a>(api: &'a Api, shape: &Shape) -> Option<(TypeId, &'a Struct)> {
+    let mut shape = shape;
+    for _ in 0..=api.types.len() {
+        let Shape::Named(id) = shape else {
+            return None;
+        };
+        match &api.ty(*id).kind {
+            TypeKind::Struct(s) => return Some((*id, s)),
+            TypeKind::Alias(next) => shape = next,
+            _ => return None,
+        }
+    }
+    None
+}
+
+fn required_field(s: &Struct, wire_name: &str) -> Option<usize> {
+    s.fields.iter().position(|f| {
+        f.wire_name == wire_name && f.presence == Presence::Required && !f.nullable && !f.indirect
+    })
 }
 
 fn display_name(api: &Api, index: usize) -> String {

@@ -470,13 +470,26 @@ pub struct Response {
     pub description: Option<String>,
 }
 
-/// The credentials an operation accepts.
+/// The credentials an operation sends.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Auth {
-    /// No `security` at all: the operation is public.
+    /// No `security`: the operation is public.
     None,
-    /// The token must be sent.
-    Required,
-    /// The token may be sent (`security: [{authentik: []}, {}]`).
-    Optional,
+    /// `Authorization: <scheme> <token>`. `scheme` as the header writes it:
+    /// `Bearer`, or `Bearer+agent` for authentik's agent-only endpoints.
+    Http {
+        /// The scheme name, first letter capitalised.
+        scheme: String,
+        /// `security` also lists `{}`: the token may be left out.
+        optional: bool,
+    },
+    /// An API key in a header or the query string.
+    ApiKey {
+        /// Header or query.
+        location: ParamLocation,
+        /// The header or parameter name.
+        name: String,
+        /// `security` also lists `{}`.
+        optional: bool,
+    },
 }

@@ -9,8 +9,8 @@
 
 use indexmap::IndexMap;
 use openapiv3::{
-    MediaType, Operation as OaOperation, Parameter as OaParameter, ParameterSchemaOrContent,
-    PathStyle, QueryStyle, ReferenceOr, StatusCode,
+    APIKeyLocation, MediaType, Operation as OaOperation, Parameter as OaParameter,
+    ParameterSchemaOrContent, PathStyle, QueryStyle, ReferenceOr, SecurityScheme, StatusCode,
 };
 
 use super::schema::{extend, Lowering, SchemaRef};
@@ -163,6 +163,15 @@ fn lower_one<'a>(
         }
     };
     let responses = lower_responses(lowering, id, operation, pointer)?;
+    let mut successes = responses.iter().filter(|r| r.status.is_success());
+    if let Some(first) = successes.next() {
+        if successes.any(|other| other.content != first.content) {
+            return Ok(Err(Skip::new(
+                pointer,
+                "its success responses have different bodies; one return type cannot describe them",
+            )));
+        }
+    }
     Ok(Ok(Operation {
         id: id.to_string(),
         tag: operation.tags.first().cloned(),
@@ -534,23 +543,52 @@ fn lower_responses<'a>(
     Ok(out)
 }
 
+/// The credentials of the first security requirement that names any; an
+/// empty requirement (`{}`) beside it makes them optional.
 fn auth_of(lowering: &Lowering<'_>, operation: &OaOperation) -> Auth {
-    let requirements = operation
-        .security
+    let api = lowering.resolver.api;
+    let Some(requirements) = operation.security.as_ref().or(api.security.as_ref()) else {
+        return Auth::None;
+    };
+    let optional = requirements
+        .iter()
+        .any(|requirement| requirement.is_empty());
+    let Some(name) = requirements.iter().flat_map(|r| r.keys()).next() else {
+        return Auth::None;
+    };
+    let scheme = api
+        .components
         .as_ref()
-        .or(lowering.resolver.api.security.as_ref());
-    match requirements {
-        None => Auth::None,
-        Some(list) if list.is_empty() => Auth::None,
-        Some(list) => {
-            let anonymous = list.iter().any(|requirement| requirement.is_empty());
-            let credentialed = list.iter().any(|requirement| !requirement.is_empty());
-            match (credentialed, anonymous) {
-                (true, true) => Auth::Optional,
-                (true, false) => Auth::Required,
-                (false, _) => Auth::None,
-            }
-        }
+        .and_then(|c| c.security_schemes.get(name))
+        .and_then(ReferenceOr::as_item);
+    match scheme {
+        Some(SecurityScheme::APIKey { location, name, .. }) => Auth::ApiKey {
+            location: match location {
+                APIKeyLocation::Query => ParamLocation::Query,
+                APIKeyLocation::Header => ParamLocation::Header,
+                APIKeyLocation::Cookie => ParamLocation::Cookie,
+            },
+            name: name.clone(),
+            optional,
+        },
+        Some(SecurityScheme::HTTP { scheme, .. }) => Auth::Http {
+            scheme: capitalize(scheme),
+            optional,
+        },
+        // OAuth 2 and OpenID Connect tokens, and undeclared schemes, travel
+        // as bearer tokens.
+        _ => Auth::Http {
+            scheme: "Bearer".into(),
+            optional,
+        },
+    }
+}
+
+fn capitalize(scheme: &str) -> String {
+    let mut chars = scheme.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => "Bearer".into(),
     }
 }
 

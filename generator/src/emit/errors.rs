@@ -1,0 +1,259 @@
+//! The `error` module: the one error type every operation returns.
+//!
+//! The status code alone picks the variant. Each type an error response
+//! declares (authentik: `ValidationError` for 400, `GenericError` for 403)
+//! gets a variant named after it, holding the status and the decoded body;
+//! every other status is kept whole (status, headers, raw body). Shapes are
+//! never tried in turn: a 403 can never be mistaken for a 400.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::docs::code;
+use super::shape::ident;
+use super::Selection;
+use crate::ir::{Api, Content, Operation, Shape, Status, TypeId};
+use crate::naming::{snake_name, Names};
+
+/// The declared error bodies of an operation, by status.
+pub fn error_table(names: &Names, operation: &Operation) -> Vec<(u16, TypeId)> {
+    let mut table: Vec<(u16, TypeId)> = operation
+        .responses
+        .iter()
+        .filter_map(|response| match (response.status, &response.content) {
+            (Status::Code(code), Content::Json(Shape::Named(id)))
+                if !response.status.is_success()
+                    && names.error_variants.iter().any(|(known, _)| known == id) =>
+            {
+                Some((code, *id))
+            }
+            _ => None,
+        })
+        .collect();
+    table.sort_unstable_by_key(|(code, _)| *code);
+    table.dedup_by_key(|(code, _)| *code);
+    table
+}
+
+/// The name of the function that turns a response into the error an
+/// operation with this table declares: named by its content, so it is
+/// stable when operations come and go.
+pub fn error_fn_name(names: &Names, table: &[(u16, TypeId)]) -> String {
+    if table.is_empty() {
+        return "unexpected_status".into();
+    }
+    let mut name = String::from("status");
+    for (code, id) in table {
+        name.push_str(&format!(
+            "_{code}_{}",
+            snake_name(&names.types[id.0], "body")
+        ));
+    }
+    name
+}
+
+/// The `error` module's items.
+pub fn error_module(api: &Api, names: &Names, selection: &Selection) -> TokenStream {
+    let variants: Vec<&(TypeId, String)> = names
+        .error_variants
+        .iter()
+        .filter(|(id, _)| selection.types[id.0])
+        .collect();
+    let typed = variants.iter().map(|(id, variant)| {
+        let variant = ident(variant);
+        let ty = ident(&names.types[id.0]);
+        let statuses = statuses_of(api, names, *id);
+        let doc = format!(
+            " The server answered {} with its {} body.",
+            statuses,
+            code(&names.types[id.0])
+        );
+        quote! {
+            #[doc = #doc]
+            #variant {
+                /// The HTTP status code.
+                status: u16,
+                /// The decoded body.
+                body: ::std::boxed::Box<super::types::#ty>,
+            },
+        }
+    });
+    let display_arms = variants.iter().map(|(_, variant)| {
+        let with_body = format!("status {{}} ({variant}): {{}}");
+        let without_body = format!("status {{}} ({variant})");
+        let variant = ident(variant);
+        quote! {
+            Self::#variant { status, body } => match ::serde_json::to_string(body) {
+                ::core::result::Result::Ok(json) => ::core::write!(f, #with_body, status, json),
+                ::core::result::Result::Err(_) => ::core::write!(f, #without_body, status),
+            },
+        }
+    });
+    let error_variant_idents: Vec<_> = variants.iter().map(|(_, v)| ident(v)).collect();
+    let source_arms = variants.iter().map(|(_, variant)| {
+        let variant = ident(variant);
+        quote! { Self::#variant { .. } => ::core::option::Option::None, }
+    });
+
+    let mut tables: Vec<Vec<(u16, TypeId)>> = Vec::new();
+    let selected = api
+        .operations
+        .iter()
+        .zip(&selection.operations)
+        .filter(|(_, selected)| **selected)
+        .map(|(operation, _)| operation);
+    for operation in selected {
+        let table = error_table(names, operation);
+        if !tables.contains(&table) {
+            tables.push(table);
+        }
+    }
+    let functions = tables.iter().map(|table| error_fn(names, table));
+
+    quote! {
+        /// What can go wrong calling an operation.
+        ///
+        /// The HTTP status code alone picks the variant: a declared error
+        /// status decodes into its declared type, any other status is
+        /// [`Error::Status`] with the raw response kept. Failures before a
+        /// response are [`Error::Transport`], [`Error::Timeout`] or
+        /// [`Error::Request`]; a body that does not decode is
+        /// [`Error::Decode`], with the path where decoding failed.
+        #[derive(Debug)]
+        #[non_exhaustive]
+        pub enum Error {
+            #(#typed)*
+            /// A status the operation does not declare, kept whole: status,
+            /// headers and raw body.
+            Status(super::runtime::StatusError),
+            /// A response whose body does not decode as declared.
+            Decode(super::runtime::DecodeError),
+            /// No response within the configured timeout.
+            Timeout(super::runtime::TransportError),
+            /// No response: the connection or TLS failed, or the server hung up.
+            Transport(super::runtime::TransportError),
+            /// The request could not be built from the arguments (a header
+            /// value with a line break, a path parameter of `..`, ...).
+            Request(super::runtime::RequestError),
+        }
+
+        impl Error {
+            /// The HTTP status, when a response arrived.
+            pub fn status(&self) -> ::core::option::Option<u16> {
+                match self {
+                    #(Self::#error_variant_idents { status, .. } => ::core::option::Option::Some(*status),)*
+                    Self::Status(error) => ::core::option::Option::Some(error.status()),
+                    Self::Decode(error) => ::core::option::Option::Some(error.status()),
+                    Self::Timeout(_) | Self::Transport(_) | Self::Request(_) => ::core::option::Option::None,
+                }
+            }
+        }
+
+        impl ::core::fmt::Display for Error {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                match self {
+                    #(#display_arms)*
+                    Self::Status(error) => ::core::fmt::Display::fmt(error, f),
+                    Self::Decode(error) => ::core::fmt::Display::fmt(error, f),
+                    Self::Timeout(error) | Self::Transport(error) => ::core::fmt::Display::fmt(error, f),
+                    Self::Request(error) => ::core::fmt::Display::fmt(error, f),
+                }
+            }
+        }
+
+        impl ::std::error::Error for Error {
+            fn source(&self) -> ::core::option::Option<&(dyn ::std::error::Error + 'static)> {
+                match self {
+                    #(#source_arms)*
+                    Self::Status(error) => ::core::option::Option::Some(error),
+                    Self::Decode(error) => ::core::option::Option::Some(error),
+                    Self::Timeout(error) | Self::Transport(error) => ::core::option::Option::Some(error),
+                    Self::Request(error) => ::core::option::Option::Some(error),
+                }
+            }
+        }
+
+        impl ::core::convert::From<super::runtime::Failure> for Error {
+            fn from(failure: super::runtime::Failure) -> Self {
+                match failure {
+                    super::runtime::Failure::Request(error) => Self::Request(error),
+                    super::runtime::Failure::Transport(error) if error.is_timeout() => Self::Timeout(error),
+                    super::runtime::Failure::Transport(error) => Self::Transport(error),
+                    super::runtime::Failure::Decode(error) => Self::Decode(error),
+                }
+            }
+        }
+
+        impl ::core::convert::From<super::runtime::RequestError> for Error {
+            fn from(error: super::runtime::RequestError) -> Self {
+                Self::Request(error)
+            }
+        }
+
+        #(#functions)*
+    }
+}
+
+fn statuses_of(api: &Api, names: &Names, id: TypeId) -> String {
+    let mut codes: Vec<u16> = Vec::new();
+    for operation in &api.operations {
+        for (code, typed) in error_table(names, operation) {
+            if typed == id && !codes.contains(&code) {
+                codes.push(code);
+            }
+        }
+    }
+    codes.sort_unstable();
+    let codes: Vec<String> = codes.iter().map(u16::to_string).collect();
+    codes.join(" or ")
+}
+
+fn error_fn(names: &Names, table: &[(u16, TypeId)]) -> TokenStream {
+    let name = format_ident!("{}", error_fn_name(names, table));
+    let doc = if table.is_empty() {
+        " The error of an operation that declares no error bodies.".to_string()
+    } else {
+        let parts: Vec<String> = table
+            .iter()
+            .map(|(code, id)| format!("{code} as {}", self::code(&names.types[id.0])))
+            .collect();
+        format!(
+            " The error of an operation that declares {}; any other status is [`Error::Status`].",
+            parts.join(" and ")
+        )
+    };
+    let arms = table.iter().map(|(code, id)| {
+        let code = proc_macro2::Literal::u16_unsuffixed(*code);
+        let variant = names
+            .error_variants
+            .iter()
+            .find(|(known, _)| known == id)
+            .map(|(_, variant)| ident(variant));
+        quote! {
+            #code => match response.json() {
+                ::core::result::Result::Ok(body) => Error::#variant {
+                    status: #code,
+                    body: ::std::boxed::Box::new(body),
+                },
+                ::core::result::Result::Err(failure) => failure.into(),
+            },
+        }
+    });
+    let body = if table.is_empty() {
+        quote! { Error::Status(response.into_status_error()) }
+    } else {
+        quote! {
+            match response.status() {
+                #(#arms)*
+                _ => Error::Status(response.into_status_error()),
+            }
+        }
+    };
+    quote! {
+        #[doc = #doc]
+        #[doc(hidden)]
+        pub fn #name(response: super::runtime::Response) -> Error {
+            #body
+        }
+    }
+}

@@ -1,0 +1,657 @@
+//! The `apis` module: a module per tag, an async method per operation.
+//!
+//! `client.stages()` gives the `stages` tag's operations. Each method takes
+//! its path parameters in template order, then a `...Params` struct with
+//! the query, header and cookie parameters (with `Default` when all are
+//! optional), then the body; it returns the success type or the crate's
+//! `Error`, chosen by status code. A paginated list also gets a
+//! `..._stream` method that walks every page.
+
+use proc_macro2::{Ident, TokenStream};
+use quote::quote;
+
+use super::docs::{self, code, DocBuilder};
+use super::errors::{error_fn_name, error_table};
+use super::shape::{ident, scalar_type, TypeWriter};
+use super::Selection;
+use crate::ir::analysis::{paging, struct_of, Paging};
+use crate::ir::{
+    Api, Auth, Content, Operation, ParamLocation, ParamStyle, Parameter, Scalar, Shape, Status,
+};
+use crate::naming::{Names, OperationNames};
+
+/// What an operation module needs to know about its surroundings.
+struct Ctx<'a> {
+    api: &'a Api,
+    names: &'a Names,
+    writer: TypeWriter<'a>,
+}
+
+/// The items of one tag's module.
+pub fn tag_module(api: &Api, names: &Names, selection: &Selection, tag: usize) -> TokenStream {
+    let types_path = quote! { super::super::types:: };
+    let ctx = Ctx {
+        api,
+        names,
+        writer: TypeWriter::new(names, &types_path),
+    };
+    let tag_names = &names.tags[tag];
+    let api_struct = ident(&tag_names.api);
+    let accessor = ident(&tag_names.accessor);
+    let label = tag_names.tag.as_deref().map_or_else(
+        || "without a tag".to_string(),
+        |t| format!("tagged {}", code(t)),
+    );
+    let struct_doc = format!(
+        " The operations {label}; reach them with `client.{}()`.",
+        tag_names.accessor
+    );
+    let accessor_doc = format!(" The operations {label}.");
+
+    let mut params_structs = Vec::new();
+    let mut methods = Vec::new();
+    for (index, operation) in api.operations.iter().enumerate() {
+        let op_names = &names.operations[index];
+        if op_names.tag != tag || !selection.operations[index] {
+            continue;
+        }
+        let generated = operation_items(&ctx, operation, op_names, &tag_names.api);
+        params_structs.extend(generated.params_struct);
+        methods.push(generated.methods);
+    }
+
+    quote! {
+        #[doc = #struct_doc]
+        #[derive(Debug, Clone, Copy)]
+        pub struct #api_struct<'a> {
+            client: &'a super::super::runtime::Client,
+        }
+
+        impl super::super::runtime::Client {
+            #[doc = #accessor_doc]
+            pub fn #accessor(&self) -> #api_struct<'_> {
+                #api_struct { client: self }
+            }
+        }
+
+        #(#params_structs)*
+
+        impl<'a> #api_struct<'a> {
+            #(#methods)*
+        }
+    }
+}
+
+/// The code one operation contributes.
+struct OperationItems {
+    params_struct: Option<TokenStream>,
+    methods: TokenStream,
+}
+
+/// A function argument of the operation's method.
+struct Argument {
+    name: Ident,
+    ty: TokenStream,
+}
+
+fn operation_items(
+    ctx: &Ctx<'_>,
+    op: &Operation,
+    names: &OperationNames,
+    api_struct: &str,
+) -> OperationItems {
+    let method = ident(&names.method);
+    let paging = paging(ctx.api, op);
+
+    // Arguments: path parameters, the params struct, the body.
+    let mut arguments = Vec::new();
+    let mut path_args = Vec::new();
+    for (parameter, name) in op.parameters.iter().zip(&names.parameters) {
+        if parameter.location == ParamLocation::Path {
+            let (ty, by_ref) = path_argument_type(ctx, &parameter.shape);
+            path_args.push((ident(name), by_ref, parameter));
+            arguments.push(Argument {
+                name: ident(name),
+                ty,
+            });
+        }
+    }
+    let params_struct = names.params_struct.as_ref().map(|struct_name| {
+        let struct_ident = ident(struct_name);
+        arguments.push(Argument {
+            name: ident("params"),
+            ty: quote! { &#struct_ident },
+        });
+        params_struct_item(ctx, op, names, struct_name, api_struct)
+    });
+    let body = op
+        .body
+        .as_ref()
+        .map(|body| body_argument(ctx, &body.content));
+    if let Some((ty, _)) = &body {
+        arguments.push(Argument {
+            name: ident("body"),
+            ty: ty.clone(),
+        });
+    }
+
+    // Building the request.
+    let method_token = ident(op.method.as_str());
+    let path = path_expression(&op.path, &path_args);
+    let accept = accept_of(op);
+    let auth = auth_expression(&op.auth);
+    let mut statements = Vec::new();
+    for (parameter, name) in op.parameters.iter().zip(&names.parameters) {
+        if parameter.location != ParamLocation::Path {
+            statements.push(parameter_statement(ctx, parameter, &ident(name)));
+        }
+    }
+    if let Some((_, statement)) = &body {
+        statements.push(statement.clone());
+    }
+    let binding = if statements.is_empty() {
+        quote! { let request }
+    } else {
+        quote! { let mut request }
+    };
+    let build = quote! {
+        #binding = super::super::runtime::Request::new(
+            ::reqwest::Method::#method_token,
+            #path,
+            #accept,
+            #auth,
+        );
+        #(#statements)*
+    };
+
+    // Reading the response.
+    let (return_type, success) = success_handling(ctx, op);
+    let error_fn = ident(&error_fn_name(ctx.names, &error_table(ctx.names, op)));
+    let doc = method_docs(ctx, op).to_tokens();
+    let argument_list: Vec<TokenStream> = arguments
+        .iter()
+        .map(|Argument { name, ty }| quote! { #name: #ty })
+        .collect();
+
+    let methods = match (&paging, &names.request_fn, &names.stream) {
+        (Some(paging), Some(request_fn), Some(stream)) => {
+            let request_fn = ident(request_fn);
+            let stream = ident(stream);
+            let argument_names: Vec<&Ident> = arguments.iter().map(|a| &a.name).collect();
+            let stream_method = stream_method(
+                ctx,
+                op,
+                names,
+                paging,
+                &StreamParts {
+                    method: &method,
+                    request_fn: &request_fn,
+                    stream: &stream,
+                    path_args: &path_args,
+                    arguments: &argument_list,
+                    error_fn: &error_fn,
+                },
+            );
+            quote! {
+                fn #request_fn(#(#argument_list),*) -> ::core::result::Result<super::super::runtime::Request, super::super::Error> {
+                    #build
+                    ::core::result::Result::Ok(request)
+                }
+
+                #doc
+                pub async fn #method(&self, #(#argument_list),*) -> ::core::result::Result<#return_type, super::super::Error> {
+                    let request = Self::#request_fn(#(#argument_names),*)?;
+                    let response = self.client.execute(request).await?;
+                    #success
+                    ::core::result::Result::Err(super::super::error::#error_fn(response))
+                }
+
+                #stream_method
+            }
+        }
+        _ => quote! {
+            #doc
+            pub async fn #method(&self, #(#argument_list),*) -> ::core::result::Result<#return_type, super::super::Error> {
+                #build
+                let response = self.client.execute(request).await?;
+                #success
+                ::core::result::Result::Err(super::super::error::#error_fn(response))
+            }
+        },
+    };
+    OperationItems {
+        params_struct,
+        methods,
+    }
+}
+
+/// A path parameter's argument type: by value for small scalars, `&str`
+/// for text, a reference otherwise.
+fn path_argument_type(ctx: &Ctx<'_>, shape: &Shape) -> (TokenStream, bool) {
+    match shape {
+        Shape::Scalar(Scalar::String) => (quote! { &str }, true),
+        Shape::Scalar(scalar) => (scalar_type(*scalar), false),
+        other => {
+            let ty = ctx.writer.shape(other);
+            (quote! { &#ty }, true)
+        }
+    }
+}
+
+/// The path template with each `{name}` replaced by its encoded argument.
+fn path_expression(template: &str, path_args: &[(Ident, bool, &Parameter)]) -> TokenStream {
+    let mut parts = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
+        let name = &rest[open + 1..open + close];
+        if open > 0 {
+            let literal = &rest[..open];
+            parts.push(quote! { #literal });
+        }
+        if let Some((arg, by_ref, _)) = path_args.iter().find(|(_, _, p)| p.wire_name == name) {
+            parts.push(if *by_ref {
+                quote! { &super::super::runtime::path_param(#arg) }
+            } else {
+                quote! { &super::super::runtime::path_param(&#arg) }
+            });
+        }
+        rest = &rest[open + close + 1..];
+    }
+    if parts.is_empty() {
+        return quote! { ::std::string::String::from(#rest) };
+    }
+    if !rest.is_empty() {
+        parts.push(quote! { #rest });
+    }
+    quote! { [#(#parts),*].concat() }
+}
+
+fn accept_of(op: &Operation) -> String {
+    op.responses
+        .iter()
+        .find(|r| r.status.is_success())
+        .filter(|r| matches!(r.content, Content::Text | Content::Binary))
+        .map_or_else(|| "application/json".to_string(), |r| r.media_type.clone())
+}
+
+fn auth_expression(auth: &Auth) -> TokenStream {
+    match auth {
+        Auth::None => quote! { super::super::runtime::Auth::None },
+        Auth::Http { scheme, .. } => quote! { super::super::runtime::Auth::Token(#scheme) },
+        Auth::ApiKey { location, name, .. } => match location {
+            ParamLocation::Query => quote! { super::super::runtime::Auth::QueryKey(#name) },
+            ParamLocation::Cookie => quote! { super::super::runtime::Auth::CookieKey(#name) },
+            ParamLocation::Header | ParamLocation::Path => {
+                quote! { super::super::runtime::Auth::HeaderKey(#name) }
+            }
+        },
+    }
+}
+
+/// The statement that adds one query, header or cookie parameter.
+fn parameter_statement(ctx: &Ctx<'_>, parameter: &Parameter, field: &Ident) -> TokenStream {
+    let wire = &parameter.wire_name;
+    let list_style = |explode: bool| match (parameter.style, explode) {
+        (_, true) => quote! { super::super::runtime::ListStyle::Exploded },
+        (ParamStyle::SpaceDelimited, false) => quote! { super::super::runtime::ListStyle::Space },
+        (ParamStyle::PipeDelimited, false) => quote! { super::super::runtime::ListStyle::Pipe },
+        (_, false) => quote! { super::super::runtime::ListStyle::Comma },
+    };
+    let is_list = matches!(unalias(ctx, &parameter.shape), Shape::List(_));
+    match (parameter.location, is_list, parameter.required) {
+        (ParamLocation::Query, true, true) => {
+            let style = list_style(parameter.explode);
+            quote! { request.query_list(#wire, &params.#field, #style); }
+        }
+        (ParamLocation::Query, true, false) => {
+            let style = list_style(parameter.explode);
+            quote! {
+                if let ::core::option::Option::Some(values) = &params.#field {
+                    request.query_list(#wire, values, #style);
+                }
+            }
+        }
+        (ParamLocation::Query, false, true) => quote! { request.query(#wire, &params.#field); },
+        (ParamLocation::Query, false, false) => {
+            quote! { request.query_opt(#wire, params.#field.as_ref()); }
+        }
+        (ParamLocation::Header, _, true) => quote! { request.header(#wire, &params.#field)?; },
+        (ParamLocation::Header, _, false) => quote! {
+            if let ::core::option::Option::Some(value) = &params.#field {
+                request.header(#wire, value)?;
+            }
+        },
+        (ParamLocation::Cookie, _, true) => quote! { request.cookie(#wire, &params.#field); },
+        (ParamLocation::Cookie, _, false) => quote! {
+            if let ::core::option::Option::Some(value) = &params.#field {
+                request.cookie(#wire, value);
+            }
+        },
+        (ParamLocation::Path, _, _) => TokenStream::new(),
+    }
+}
+
+fn unalias<'s>(ctx: &'s Ctx<'_>, shape: &'s Shape) -> &'s Shape {
+    let mut shape = shape;
+    for _ in 0..=ctx.api.types.len() {
+        match shape {
+            Shape::Named(id) => match &ctx.api.ty(*id).kind {
+                crate::ir::TypeKind::Alias(next) => shape = next,
+                _ => return shape,
+            },
+            _ => return shape,
+        }
+    }
+    shape
+}
+
+/// The body argument and the statement that sends it.
+fn body_argument(ctx: &Ctx<'_>, content: &Content) -> (TokenStream, TokenStream) {
+    match content {
+        Content::Json(shape) => {
+            let ty = ctx.writer.shape(shape);
+            (quote! { &#ty }, quote! { request.json(body)?; })
+        }
+        Content::Multipart(id) => {
+            let ty = ctx.writer.shape(&Shape::Named(*id));
+            (ty, quote! { request.multipart(body.into_multipart()?); })
+        }
+        Content::Form(id) => {
+            let ty = ctx.writer.shape(&Shape::Named(*id));
+            (quote! { &#ty }, quote! { request.form(body)?; })
+        }
+        Content::Text => (
+            quote! { ::std::string::String },
+            quote! { request.raw("text/plain; charset=utf-8", body); },
+        ),
+        Content::Binary | Content::Empty => (
+            quote! { ::std::vec::Vec<u8> },
+            quote! { request.raw("application/octet-stream", body); },
+        ),
+    }
+}
+
+/// The return type and the code that returns it for a success status.
+fn success_handling(ctx: &Ctx<'_>, op: &Operation) -> (TokenStream, TokenStream) {
+    let Some(success) = op.responses.iter().find(|r| r.status.is_success()) else {
+        return (
+            quote! { () },
+            quote! {
+                if (200..300).contains(&response.status()) {
+                    return ::core::result::Result::Ok(());
+                }
+            },
+        );
+    };
+    let condition = success_condition(success.status);
+    let (ty, value) = match &success.content {
+        Content::Json(shape) if success.status == Status::Code(204) => {
+            let ty = ctx.writer.shape(shape);
+            (
+                quote! { ::core::option::Option<#ty> },
+                quote! { response.json_if_any()? },
+            )
+        }
+        Content::Json(shape) => (ctx.writer.shape(shape), quote! { response.json()? }),
+        Content::Text => (
+            quote! { ::std::string::String },
+            quote! { response.text()? },
+        ),
+        Content::Binary => (
+            quote! { ::std::vec::Vec<u8> },
+            quote! { response.into_bytes() },
+        ),
+        Content::Empty | Content::Multipart(_) | Content::Form(_) => (quote! { () }, quote! { () }),
+    };
+    (
+        ty,
+        quote! {
+            if #condition {
+                return ::core::result::Result::Ok(#value);
+            }
+        },
+    )
+}
+
+/// The test of a response's status against a declared success status.
+fn success_condition(status: Status) -> TokenStream {
+    match status {
+        Status::Code(code) => {
+            let code = proc_macro2::Literal::u16_unsuffixed(code);
+            quote! { response.status() == #code }
+        }
+        _ => quote! { (200..300).contains(&response.status()) },
+    }
+}
+
+fn method_docs(ctx: &Ctx<'_>, op: &Operation) -> DocBuilder {
+    let mut doc = DocBuilder::new();
+    doc.schema_docs(&op.docs);
+    if doc.is_empty() {
+        doc.line(format!("The {} operation.", code(&op.id)));
+    }
+    let auth = match &op.auth {
+        Auth::None => "public: sends no credentials".to_string(),
+        Auth::Http { scheme, optional } => format!(
+            "sends the token as `Authorization: {scheme}`{}",
+            if *optional {
+                " if the client has one"
+            } else {
+                ""
+            }
+        ),
+        Auth::ApiKey { name, optional, .. } => format!(
+            "sends the token as {}{}",
+            code(name),
+            if *optional {
+                " if the client has one"
+            } else {
+                ""
+            }
+        ),
+    };
+    doc.line(format!(
+        "{} ({}; {auth}).",
+        code(&format!("{} {}", op.method.as_str(), op.path)),
+        code(&op.id)
+    ));
+    let mut errors = Vec::new();
+    for (status, id) in error_table(ctx.names, op) {
+        if let Some((_, variant)) = ctx
+            .names
+            .error_variants
+            .iter()
+            .find(|(known, _)| *known == id)
+        {
+            errors.push(format!(
+                "- [`Error::{variant}`](super::super::Error::{variant}) for status {status};"
+            ));
+        }
+    }
+    let other = if errors.is_empty() {
+        "any status but success"
+    } else {
+        "any other status"
+    };
+    errors.push(format!(
+        "- [`Error::Status`](super::super::Error::Status) for {other};"
+    ));
+    errors.push(
+        "- `Transport`, `Timeout`, `Decode` and `Request` errors as for every operation (see [`Error`](super::super::Error)).".into(),
+    );
+    doc.line("# Errors");
+    doc.paragraph(errors);
+    doc
+}
+
+fn params_struct_item(
+    ctx: &Ctx<'_>,
+    op: &Operation,
+    names: &OperationNames,
+    struct_name: &str,
+    api_struct: &str,
+) -> TokenStream {
+    let struct_ident = ident(struct_name);
+    let mut all_optional = true;
+    let fields = op
+        .parameters
+        .iter()
+        .zip(&names.parameters)
+        .filter(|(p, _)| p.location != ParamLocation::Path)
+        .map(|(parameter, name)| {
+            let field = ident(name);
+            let ty = ctx.writer.shape(&parameter.shape);
+            let ty = if parameter.required {
+                all_optional = false;
+                ty
+            } else {
+                quote! { ::core::option::Option<#ty> }
+            };
+            let mut doc = DocBuilder::new();
+            doc.schema_docs(&parameter.docs);
+            let location = match parameter.location {
+                ParamLocation::Query => "Query parameter",
+                ParamLocation::Header => "Header",
+                ParamLocation::Cookie => "Cookie",
+                ParamLocation::Path => "Path parameter",
+            };
+            let mut facts = vec![format!("{location} {}.", code(&parameter.wire_name))];
+            if let Some(constraints) = docs::constraints(&parameter.constraints) {
+                facts.push(constraints);
+            }
+            doc.line(facts.join(" "));
+            let doc = doc.to_tokens();
+            quote! { #doc pub #field: #ty, }
+        })
+        .collect::<Vec<_>>();
+    let default = all_optional.then(|| quote! { Default, });
+    let doc = format!(
+        " The query, header and cookie parameters of [`{api_struct}::{}`].",
+        names.method.strip_prefix("r#").unwrap_or(&names.method)
+    );
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq, #default)]
+        pub struct #struct_ident {
+            #(#fields)*
+        }
+    }
+}
+
+/// The pieces of a paginated operation its stream method reuses.
+struct StreamParts<'s> {
+    method: &'s Ident,
+    request_fn: &'s Ident,
+    stream: &'s Ident,
+    path_args: &'s [(Ident, bool, &'s Parameter)],
+    arguments: &'s [TokenStream],
+    error_fn: &'s Ident,
+}
+
+fn stream_method(
+    ctx: &Ctx<'_>,
+    op: &Operation,
+    names: &OperationNames,
+    paging: &Paging,
+    parts: &StreamParts<'_>,
+) -> TokenStream {
+    let StreamParts {
+        method,
+        request_fn,
+        stream,
+        path_args,
+        arguments,
+        error_fn,
+    } = *parts;
+    let item = ctx.writer.shape(&paging.item);
+    let condition = op
+        .responses
+        .iter()
+        .find(|r| r.status.is_success())
+        .map_or_else(|| quote! { true }, |r| success_condition(r.status));
+    let page_type = ctx.writer.shape(&Shape::Named(paging.page_type));
+    let page_field = ident(&names.parameters[paging.page_param]);
+    let page_required = op.parameters[paging.page_param].required;
+    let (first, set_page) = if page_required {
+        (
+            quote! { params.#page_field },
+            quote! { params.#page_field = page; },
+        )
+    } else {
+        (
+            quote! { params.#page_field.unwrap_or(1) },
+            quote! { params.#page_field = ::core::option::Option::Some(page); },
+        )
+    };
+    let results = &ctx.api.ty(paging.page_type);
+    let results_wire = match &results.kind {
+        crate::ir::TypeKind::Struct(s) => s.fields[paging.results_field].wire_name.clone(),
+        _ => "results".into(),
+    };
+    let results_field = ident(&ctx.names.fields[paging.page_type.0][paging.results_field]);
+    let pagination_field = ident(&ctx.names.fields[paging.page_type.0][paging.pagination_field]);
+    let next_field = ident(&ctx.names.fields[paging.pagination_type.0][paging.next_field]);
+    let (pagination_wire, next_wire) = match (
+        struct_of(ctx.api, &Shape::Named(paging.page_type)),
+        struct_of(ctx.api, &Shape::Named(paging.pagination_type)),
+    ) {
+        (Some((_, page)), Some((_, pagination))) => (
+            page.fields[paging.pagination_field].wire_name.clone(),
+            pagination.fields[paging.next_field].wire_name.clone(),
+        ),
+        _ => ("pagination".into(), "next".into()),
+    };
+    // Path parameters are captured by value, so the stream owns what it needs.
+    let owned = path_args
+        .iter()
+        .filter(|(_, by_ref, _)| *by_ref)
+        .map(|(name, _, _)| {
+            quote! { let #name = ::std::borrow::ToOwned::to_owned(#name); }
+        });
+    let cloned = path_args
+        .iter()
+        .filter(|(_, by_ref, _)| *by_ref)
+        .map(|(name, _, _)| {
+            quote! { let #name = ::core::clone::Clone::clone(&#name); }
+        });
+    let call_args = path_args.iter().map(|(name, by_ref, _)| {
+        if *by_ref {
+            quote! { &#name }
+        } else {
+            quote! { #name }
+        }
+    });
+    let doc = format!(
+        " Every item of every page of [`Self::{method}`], as a stream: it fetches page after page (from `params.{page_field}`, or the first) while the server reports a next page. An item that does not decode is an `Err` in its place; a page that cannot be fetched ends the stream after its error."
+    );
+    quote! {
+        #[doc = #doc]
+        pub fn #stream(&self, #(#arguments),*) -> impl ::futures_util::Stream<Item = ::core::result::Result<#item, super::super::Error>> + 'a {
+            let client = self.client;
+            let params = ::core::clone::Clone::clone(params);
+            #(#owned)*
+            super::super::runtime::paginate(#first, move |page| {
+                let mut params = ::core::clone::Clone::clone(&params);
+                #set_page
+                #(#cloned)*
+                async move {
+                    let request = Self::#request_fn(#(#call_args,)* &params)?;
+                    let response = client.execute(request).await?;
+                    if #condition {
+                        return super::super::runtime::Page::decode(
+                            &response,
+                            |page: #page_type| (page.#results_field, page.#pagination_field.#next_field),
+                            #results_wire,
+                            #pagination_wire,
+                            #next_wire,
+                        );
+                    }
+                    ::core::result::Result::Err(super::super::error::#error_fn(response))
+                }
+            })
+        }
+    }
+}
