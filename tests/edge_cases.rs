@@ -3,15 +3,11 @@
 //! file, and the crate is built, linted, documented and tested with
 //! `tests/fixtures/edge_cases_round_trip.rs`.
 
-#[path = "support/crates.rs"]
-mod crates;
-#[path = "support/golden.rs"]
-mod golden;
-
 use authentik_codegen::{ErrorKind, Generator};
+use test_support::{crates, golden};
 
 fn schema() -> std::path::PathBuf {
-    crates::workspace().join("tests/fixtures/edge-cases.yml")
+    test_support::workspace().join("tests/fixtures/edge-cases.yml")
 }
 
 #[test]
@@ -54,12 +50,17 @@ fn collisions_are_resolved_and_reported() {
 fn edge_case_crate_builds_lints_documents_and_round_trips() {
     let dir = crates::scratch_dir("edge-cases");
     Generator::new(schema()).write_to(&dir).expect("writes");
-    std::fs::create_dir_all(dir.join("tests")).expect("tests dir");
-    std::fs::copy(
-        crates::workspace().join("tests/fixtures/edge_cases_round_trip.rs"),
-        dir.join("tests/round_trip.rs"),
-    )
-    .expect("copy test");
+    crates::add_test_dependencies(&dir);
+    for (fixture, test) in [
+        (
+            "tests/fixtures/edge_cases_round_trip.rs",
+            "tests/round_trip.rs",
+        ),
+        ("tests/fixtures/edge_cases_requests.rs", "tests/requests.rs"),
+        ("tests/support/src/recorder.rs", "tests/support/recorder.rs"),
+    ] {
+        crates::copy_into(&dir, fixture, test);
+    }
     crates::cargo(
         &dir,
         &["clippy", "--quiet", "--all-targets", "--", "-D", "warnings"],
@@ -71,4 +72,5 @@ fn edge_case_crate_builds_lints_documents_and_round_trips() {
     );
     let output = crates::cargo(&dir, &["test", "--quiet"]);
     assert!(output.contains("11 passed"), "{output}");
+    assert!(output.contains("5 passed"), "{output}");
 }

@@ -3,12 +3,8 @@
 //! and documents without warnings. The newest also runs a smoke test inside
 //! the generated crate (`tests/fixtures/full_schema_smoke.rs`).
 
-#[path = "support/crates.rs"]
-mod crates;
-#[path = "support/shared.rs"]
-mod shared;
-
 use authentik_codegen::Generator;
+use test_support::{crates, shared};
 
 fn check_release(release: &str, run_smoke_test: bool) {
     let Some(schema) = shared::shared_file(&format!("schemas/authentik-{}.yml", release)) else {
@@ -45,7 +41,7 @@ fn check_release(release: &str, run_smoke_test: bool) {
     if run_smoke_test {
         std::fs::create_dir_all(dir.join("tests")).expect("tests dir");
         std::fs::copy(
-            crates::workspace().join("tests/fixtures/full_schema_smoke.rs"),
+            test_support::workspace().join("tests/fixtures/full_schema_smoke.rs"),
             dir.join("tests/smoke.rs"),
         )
         .expect("copy smoke test");

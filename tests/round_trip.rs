@@ -2,15 +2,13 @@
 //! (`generated-client`, from the embedded schema): the seed pages' examples,
 //! and the edge cases a careful client must get right.
 
-#[path = "support/shared.rs"]
-mod shared;
-
 use authentik_client::types::{
     FlowDesignationEnum, GenericError, Invitation, InvitationRequest, PaginatedInvitationList,
     PatchedInvitationRequest, PatchedUserWriteStageRequest, UserTypeEnum, ValidationError,
 };
 use authentik_client::Nullable;
 use serde_json::{json, Value};
+use test_support::shared;
 
 fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize>(value: &Value) -> T {
     let typed: T = serde_json::from_value(value.clone())

@@ -7,8 +7,17 @@
 #![forbid(unsafe_code)]
 
 #[rustfmt::skip]
+pub mod apis;
+#[rustfmt::skip]
+pub mod error;
+#[rustfmt::skip]
 pub mod types;
 #[rustfmt::skip]
 pub mod runtime;
 
-pub use self::runtime::{FilePart, Nullable};
+pub use self::error::Error;
+#[rustfmt::skip]
+pub use self::runtime::{http_client_builder, Client, ClientBuilder, FilePart, Nullable, RetryPolicy};
+
+/// The path prefix of every operation, from the schema's `servers`.
+pub const API_PREFIX: &str = "/api/v3";

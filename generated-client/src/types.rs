@@ -350,6 +350,7 @@ impl FlowDesignationEnum {
             Self::Unknown(value) => value,
         }
     }
+
     fn known(value: &str) -> ::core::option::Option<Self> {
         match value {
             "authentication" => ::core::option::Option::Some(Self::Authentication),
@@ -411,6 +412,12 @@ impl<'de> ::serde::Deserialize<'de> for FlowDesignationEnum {
     }
 }
 
+impl super::runtime::ParamValue for FlowDesignationEnum {
+    fn write_param(&self, out: &mut ::std::string::String) {
+        out.push_str(self.as_str());
+    }
+}
+
 /// The `UserCreationModeEnum` schema.
 ///
 /// Values outside the schema (from a newer authentik) are kept in `UserCreationModeEnum::Unknown`.
@@ -436,6 +443,7 @@ impl UserCreationModeEnum {
             Self::Unknown(value) => value,
         }
     }
+
     fn known(value: &str) -> ::core::option::Option<Self> {
         match value {
             "never_create" => ::core::option::Option::Some(Self::NeverCreate),
@@ -493,6 +501,12 @@ impl<'de> ::serde::Deserialize<'de> for UserCreationModeEnum {
     }
 }
 
+impl super::runtime::ParamValue for UserCreationModeEnum {
+    fn write_param(&self, out: &mut ::std::string::String) {
+        out.push_str(self.as_str());
+    }
+}
+
 /// The `UserTypeEnum` schema.
 ///
 /// Values outside the schema (from a newer authentik) are kept in `UserTypeEnum::Unknown`.
@@ -521,6 +535,7 @@ impl UserTypeEnum {
             Self::Unknown(value) => value,
         }
     }
+
     fn known(value: &str) -> ::core::option::Option<Self> {
         match value {
             "internal" => ::core::option::Option::Some(Self::Internal),
@@ -579,6 +594,12 @@ impl<'de> ::serde::Deserialize<'de> for UserTypeEnum {
     }
 }
 
+impl super::runtime::ParamValue for UserTypeEnum {
+    fn write_param(&self, out: &mut ::std::string::String) {
+        out.push_str(self.as_str());
+    }
+}
+
 /// The `PolicyEngineMode` schema.
 ///
 /// Values outside the schema (from a newer authentik) are kept in `PolicyEngineMode::Unknown`.
@@ -601,6 +622,7 @@ impl PolicyEngineMode {
             Self::Unknown(value) => value,
         }
     }
+
     fn known(value: &str) -> ::core::option::Option<Self> {
         match value {
             "all" => ::core::option::Option::Some(Self::All),
@@ -655,6 +677,12 @@ impl<'de> ::serde::Deserialize<'de> for PolicyEngineMode {
     }
 }
 
+impl super::runtime::ParamValue for PolicyEngineMode {
+    fn write_param(&self, out: &mut ::std::string::String) {
+        out.push_str(self.as_str());
+    }
+}
+
 /// The `FlowLayoutEnum` schema.
 ///
 /// Values outside the schema (from a newer authentik) are kept in `FlowLayoutEnum::Unknown`.
@@ -686,6 +714,7 @@ impl FlowLayoutEnum {
             Self::Unknown(value) => value,
         }
     }
+
     fn known(value: &str) -> ::core::option::Option<Self> {
         match value {
             "stacked" => ::core::option::Option::Some(Self::Stacked),
@@ -743,6 +772,12 @@ impl<'de> ::serde::Deserialize<'de> for FlowLayoutEnum {
     }
 }
 
+impl super::runtime::ParamValue for FlowLayoutEnum {
+    fn write_param(&self, out: &mut ::std::string::String) {
+        out.push_str(self.as_str());
+    }
+}
+
 /// The `DeniedActionEnum` schema.
 ///
 /// Values outside the schema (from a newer authentik) are kept in `DeniedActionEnum::Unknown`.
@@ -768,6 +803,7 @@ impl DeniedActionEnum {
             Self::Unknown(value) => value,
         }
     }
+
     fn known(value: &str) -> ::core::option::Option<Self> {
         match value {
             "message_continue" => ::core::option::Option::Some(Self::MessageContinue),
@@ -823,6 +859,12 @@ impl<'de> ::serde::Deserialize<'de> for DeniedActionEnum {
     }
 }
 
+impl super::runtime::ParamValue for DeniedActionEnum {
+    fn write_param(&self, out: &mut ::std::string::String) {
+        out.push_str(self.as_str());
+    }
+}
+
 /// The `AuthenticationEnum` schema.
 ///
 /// Values outside the schema (from a newer authentik) are kept in `AuthenticationEnum::Unknown`.
@@ -854,6 +896,7 @@ impl AuthenticationEnum {
             Self::Unknown(value) => value,
         }
     }
+
     fn known(value: &str) -> ::core::option::Option<Self> {
         match value {
             "none" => ::core::option::Option::Some(Self::None),
@@ -912,6 +955,12 @@ impl<'de> ::serde::Deserialize<'de> for AuthenticationEnum {
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
         super::runtime::deserialize_enum(deserializer)
+    }
+}
+
+impl super::runtime::ParamValue for AuthenticationEnum {
+    fn write_param(&self, out: &mut ::std::string::String) {
+        out.push_str(self.as_str());
     }
 }
 

@@ -113,6 +113,7 @@ impl EverythingInlineObjectInnerEnum {
             Self::Unknown(value) => value,
         }
     }
+
     fn known(value: &str) -> ::core::option::Option<Self> {
         match value {
             "on" => ::core::option::Option::Some(Self::On),
@@ -164,6 +165,12 @@ impl<'de> ::serde::Deserialize<'de> for EverythingInlineObjectInnerEnum {
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
         super::runtime::deserialize_enum(deserializer)
+    }
+}
+
+impl super::runtime::ParamValue for EverythingInlineObjectInnerEnum {
+    fn write_param(&self, out: &mut ::std::string::String) {
+        out.push_str(self.as_str());
     }
 }
 
@@ -226,6 +233,7 @@ impl OddEnum {
             Self::Unknown(value) => value,
         }
     }
+
     fn known(value: &str) -> ::core::option::Option<Self> {
         match value {
             "" => ::core::option::Option::Some(Self::Empty),
@@ -291,9 +299,15 @@ impl<'de> ::serde::Deserialize<'de> for OddEnum {
     }
 }
 
+impl super::runtime::ParamValue for OddEnum {
+    fn write_param(&self, out: &mut ::std::string::String) {
+        out.push_str(self.as_str());
+    }
+}
+
 /// The `Challenge` schema.
 ///
-/// Tagged by `component`: the tag picks the variant and is written once on the wire. An object with a tag this client does not know is kept in `Challenge::Unknown`.
+/// Tagged by `component`: the tag picks the variant and is written once on the wire. An object with a tag this client does not know, or none, is kept in `Challenge::Unknown`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Challenge {
     /// `component` is `ak-stage-password`.
@@ -302,7 +316,8 @@ pub enum Challenge {
     AccessDeniedChallenge(::std::boxed::Box<AccessDeniedChallenge>),
     /// `component` is `xak-flow-redirect`.
     RedirectChallenge(::std::boxed::Box<RedirectChallenge>),
-    /// An object whose tag this client does not know, kept whole.
+    /// An object whose tag this client does not know (or that has
+    /// none), kept whole.
     Unknown(::serde_json::Map<::std::string::String, ::serde_json::Value>),
 }
 
@@ -382,12 +397,13 @@ impl<'de> ::serde::Deserialize<'de> for Challenge {
 
 /// The `LoginChallenge` schema.
 ///
-/// Tagged by `component`: the tag picks the variant and is written once on the wire. An object with a tag this client does not know is kept in `LoginChallenge::Unknown`.
+/// Tagged by `component`: the tag picks the variant and is written once on the wire. An object with a tag this client does not know, or none, is kept in `LoginChallenge::Unknown`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum LoginChallenge {
     /// `component` is `xak-flow-redirect`.
     RedirectChallenge(::std::boxed::Box<RedirectChallenge>),
-    /// An object whose tag this client does not know, kept whole.
+    /// An object whose tag this client does not know (or that has
+    /// none), kept whole.
     Unknown(::serde_json::Map<::std::string::String, ::serde_json::Value>),
 }
 
@@ -467,14 +483,15 @@ pub struct RedirectChallenge {
 
 /// The `modelRequest` schema.
 ///
-/// Tagged by `provider_model`: the tag picks the variant and is written once on the wire. An object with a tag this client does not know is kept in `ModelRequest::Unknown`.
+/// Tagged by `provider_model`: the tag picks the variant and is written once on the wire. An object with a tag this client does not know, or none, is kept in `ModelRequest::Unknown`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ModelRequest {
     /// `provider_model` is `authentik_providers_ldap.ldapprovider`.
     LDAPProviderRequest(::std::boxed::Box<LDAPProviderRequest>),
     /// `provider_model` is `authentik_providers_oauth2.oauth2provider`.
     OAuth2ProviderRequest(::std::boxed::Box<OAuth2ProviderRequest>),
-    /// An object whose tag this client does not know, kept whole.
+    /// An object whose tag this client does not know (or that has
+    /// none), kept whole.
     Unknown(::serde_json::Map<::std::string::String, ::serde_json::Value>),
 }
 
@@ -613,10 +630,45 @@ pub struct Merged {
 pub type Names = ::std::vec::Vec<::std::string::String>;
 
 /// The `UploadRequest` schema.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug)]
 pub struct UploadRequest {
     pub file: super::runtime::FilePart,
     pub note: ::core::option::Option<::std::string::String>,
+    pub kind: ::core::option::Option<OddEnum>,
+    pub labels: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub expires: super::runtime::Nullable<::chrono::DateTime<::chrono::Utc>>,
+}
+
+impl UploadRequest {
+    /// The `multipart/form-data` body this value is sent as.
+    pub fn into_multipart(
+        self,
+    ) -> ::core::result::Result<
+        super::runtime::Multipart,
+        super::runtime::RequestError,
+    > {
+        let mut form = super::runtime::Multipart::new();
+        form.file("file", self.file);
+        if let ::core::option::Option::Some(value) = self.note {
+            form.text("note", &value);
+        }
+        if let ::core::option::Option::Some(value) = self.kind {
+            form.text("kind", &value);
+        }
+        if let ::core::option::Option::Some(value) = self.labels {
+            for item in &value {
+                form.text("labels", item);
+            }
+        }
+        match self.expires {
+            super::runtime::Nullable::Value(value) => {
+                form.text("expires", &value);
+            }
+            super::runtime::Nullable::Null => form.text("expires", ""),
+            super::runtime::Nullable::Absent => {}
+        }
+        ::core::result::Result::Ok(form)
+    }
 }
 
 /// Inline schema at `#/paths/~1things~1{thing_id}~1/get/parameters/1/schema`.
@@ -641,6 +693,7 @@ impl ThingsRetrieveKind {
             Self::Unknown(value) => value,
         }
     }
+
     fn known(value: &str) -> ::core::option::Option<Self> {
         match value {
             "big" => ::core::option::Option::Some(Self::Big),
@@ -692,5 +745,11 @@ impl<'de> ::serde::Deserialize<'de> for ThingsRetrieveKind {
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
         super::runtime::deserialize_enum(deserializer)
+    }
+}
+
+impl super::runtime::ParamValue for ThingsRetrieveKind {
+    fn write_param(&self, out: &mut ::std::string::String) {
+        out.push_str(self.as_str());
     }
 }

@@ -34,6 +34,7 @@ impl AuthenticationEnum {
             Self::Unknown(value) => value,
         }
     }
+
     fn known(value: &str) -> ::core::option::Option<Self> {
         match value {
             "none" => ::core::option::Option::Some(Self::None),
@@ -95,6 +96,12 @@ impl<'de> ::serde::Deserialize<'de> for AuthenticationEnum {
     }
 }
 
+impl super::runtime::ParamValue for AuthenticationEnum {
+    fn write_param(&self, out: &mut ::std::string::String) {
+        out.push_str(self.as_str());
+    }
+}
+
 /// The `DeniedActionEnum` schema.
 ///
 /// Values outside the schema (from a newer authentik) are kept in `DeniedActionEnum::Unknown`.
@@ -120,6 +127,7 @@ impl DeniedActionEnum {
             Self::Unknown(value) => value,
         }
     }
+
     fn known(value: &str) -> ::core::option::Option<Self> {
         match value {
             "message_continue" => ::core::option::Option::Some(Self::MessageContinue),
@@ -172,6 +180,12 @@ impl<'de> ::serde::Deserialize<'de> for DeniedActionEnum {
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
         super::runtime::deserialize_enum(deserializer)
+    }
+}
+
+impl super::runtime::ParamValue for DeniedActionEnum {
+    fn write_param(&self, out: &mut ::std::string::String) {
+        out.push_str(self.as_str());
     }
 }
 
@@ -262,6 +276,7 @@ impl FlowDesignationEnum {
             Self::Unknown(value) => value,
         }
     }
+
     fn known(value: &str) -> ::core::option::Option<Self> {
         match value {
             "authentication" => ::core::option::Option::Some(Self::Authentication),
@@ -323,6 +338,12 @@ impl<'de> ::serde::Deserialize<'de> for FlowDesignationEnum {
     }
 }
 
+impl super::runtime::ParamValue for FlowDesignationEnum {
+    fn write_param(&self, out: &mut ::std::string::String) {
+        out.push_str(self.as_str());
+    }
+}
+
 /// The `FlowLayoutEnum` schema.
 ///
 /// Values outside the schema (from a newer authentik) are kept in `FlowLayoutEnum::Unknown`.
@@ -354,6 +375,7 @@ impl FlowLayoutEnum {
             Self::Unknown(value) => value,
         }
     }
+
     fn known(value: &str) -> ::core::option::Option<Self> {
         match value {
             "stacked" => ::core::option::Option::Some(Self::Stacked),
@@ -408,6 +430,12 @@ impl<'de> ::serde::Deserialize<'de> for FlowLayoutEnum {
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
         super::runtime::deserialize_enum(deserializer)
+    }
+}
+
+impl super::runtime::ParamValue for FlowLayoutEnum {
+    fn write_param(&self, out: &mut ::std::string::String) {
+        out.push_str(self.as_str());
     }
 }
 
@@ -522,6 +550,7 @@ impl PolicyEngineMode {
             Self::Unknown(value) => value,
         }
     }
+
     fn known(value: &str) -> ::core::option::Option<Self> {
         match value {
             "all" => ::core::option::Option::Some(Self::All),
@@ -573,6 +602,12 @@ impl<'de> ::serde::Deserialize<'de> for PolicyEngineMode {
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
         super::runtime::deserialize_enum(deserializer)
+    }
+}
+
+impl super::runtime::ParamValue for PolicyEngineMode {
+    fn write_param(&self, out: &mut ::std::string::String) {
+        out.push_str(self.as_str());
     }
 }
 

@@ -28,6 +28,7 @@ impl DeniedActionEnum {
             Self::Unknown(value) => value,
         }
     }
+
     fn known(value: &str) -> ::core::option::Option<Self> {
         match value {
             "message_continue" => ::core::option::Option::Some(Self::MessageContinue),
@@ -83,6 +84,12 @@ impl<'de> ::serde::Deserialize<'de> for DeniedActionEnum {
     }
 }
 
+impl super::runtime::ParamValue for DeniedActionEnum {
+    fn write_param(&self, out: &mut ::std::string::String) {
+        out.push_str(self.as_str());
+    }
+}
+
 /// The `FlowDesignationEnum` schema.
 ///
 /// Values outside the schema (from a newer authentik) are kept in `FlowDesignationEnum::Unknown`.
@@ -120,6 +127,7 @@ impl FlowDesignationEnum {
             Self::Unknown(value) => value,
         }
     }
+
     fn known(value: &str) -> ::core::option::Option<Self> {
         match value {
             "authentication" => ::core::option::Option::Some(Self::Authentication),
@@ -181,6 +189,12 @@ impl<'de> ::serde::Deserialize<'de> for FlowDesignationEnum {
     }
 }
 
+impl super::runtime::ParamValue for FlowDesignationEnum {
+    fn write_param(&self, out: &mut ::std::string::String) {
+        out.push_str(self.as_str());
+    }
+}
+
 /// The `FlowLayoutEnum` schema.
 ///
 /// Values outside the schema (from a newer authentik) are kept in `FlowLayoutEnum::Unknown`.
@@ -212,6 +226,7 @@ impl FlowLayoutEnum {
             Self::Unknown(value) => value,
         }
     }
+
     fn known(value: &str) -> ::core::option::Option<Self> {
         match value {
             "stacked" => ::core::option::Option::Some(Self::Stacked),
@@ -266,6 +281,12 @@ impl<'de> ::serde::Deserialize<'de> for FlowLayoutEnum {
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
         super::runtime::deserialize_enum(deserializer)
+    }
+}
+
+impl super::runtime::ParamValue for FlowLayoutEnum {
+    fn write_param(&self, out: &mut ::std::string::String) {
+        out.push_str(self.as_str());
     }
 }
 
@@ -387,6 +408,7 @@ impl PolicyEngineMode {
             Self::Unknown(value) => value,
         }
     }
+
     fn known(value: &str) -> ::core::option::Option<Self> {
         match value {
             "all" => ::core::option::Option::Some(Self::All),
@@ -441,6 +463,12 @@ impl<'de> ::serde::Deserialize<'de> for PolicyEngineMode {
     }
 }
 
+impl super::runtime::ParamValue for PolicyEngineMode {
+    fn write_param(&self, out: &mut ::std::string::String) {
+        out.push_str(self.as_str());
+    }
+}
+
 /// The `UserCreationModeEnum` schema.
 ///
 /// Values outside the schema (from a newer authentik) are kept in `UserCreationModeEnum::Unknown`.
@@ -466,6 +494,7 @@ impl UserCreationModeEnum {
             Self::Unknown(value) => value,
         }
     }
+
     fn known(value: &str) -> ::core::option::Option<Self> {
         match value {
             "never_create" => ::core::option::Option::Some(Self::NeverCreate),
@@ -523,6 +552,12 @@ impl<'de> ::serde::Deserialize<'de> for UserCreationModeEnum {
     }
 }
 
+impl super::runtime::ParamValue for UserCreationModeEnum {
+    fn write_param(&self, out: &mut ::std::string::String) {
+        out.push_str(self.as_str());
+    }
+}
+
 /// The `UserTypeEnum` schema.
 ///
 /// Values outside the schema (from a newer authentik) are kept in `UserTypeEnum::Unknown`.
@@ -551,6 +586,7 @@ impl UserTypeEnum {
             Self::Unknown(value) => value,
         }
     }
+
     fn known(value: &str) -> ::core::option::Option<Self> {
         match value {
             "internal" => ::core::option::Option::Some(Self::Internal),
@@ -606,6 +642,12 @@ impl<'de> ::serde::Deserialize<'de> for UserTypeEnum {
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
         super::runtime::deserialize_enum(deserializer)
+    }
+}
+
+impl super::runtime::ParamValue for UserTypeEnum {
+    fn write_param(&self, out: &mut ::std::string::String) {
+        out.push_str(self.as_str());
     }
 }
 

@@ -7,10 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// The workspace root.
-pub fn workspace() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use crate::workspace;
 
 /// A fresh scratch directory for a generated crate called `name`.
 pub fn scratch_dir(name: &str) -> PathBuf {
@@ -59,4 +56,19 @@ pub fn cargo_with_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> String
         dir.display()
     );
     format!("{stdout}{stderr}")
+}
+
+/// Adds what tests inside a generated crate need to its manifest.
+pub fn add_test_dependencies(dir: &Path) {
+    let manifest = dir.join("Cargo.toml");
+    let mut text = std::fs::read_to_string(&manifest).expect("read Cargo.toml");
+    text.push_str("\n[dev-dependencies]\ntokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }\n");
+    std::fs::write(manifest, text).expect("write Cargo.toml");
+}
+
+/// Copies a file of this repository into a generated crate.
+pub fn copy_into(dir: &Path, from: &str, to: &str) {
+    let target = dir.join(to);
+    std::fs::create_dir_all(target.parent().expect("a parent")).expect("create directory");
+    std::fs::copy(workspace().join(from), target).expect("copy");
 }

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 pub fn shared_dir() -> PathBuf {
     std::env::var_os("AUTHENTIK_SHARED_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared"))
+        .unwrap_or_else(|| crate::workspace().join("../shared"))
 }
 
 /// A file under the shared directory, or `None` (outside CI) when missing.

@@ -3,13 +3,9 @@
 //! A difference fails the test and prints a unified diff. To accept the new
 //! output, run the test again with `UPDATE_GOLDEN=1`.
 
-use std::path::Path;
-
 /// Compares `actual` with the golden file at `path` (relative to `tests/golden`).
 pub fn assert_golden(path: &str, actual: &str) {
-    let file = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/golden")
-        .join(path);
+    let file = crate::workspace().join("tests/golden").join(path);
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
         std::fs::create_dir_all(file.parent().expect("golden files sit in a directory"))
             .expect("create golden directory");
