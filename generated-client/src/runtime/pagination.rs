@@ -75,8 +75,9 @@ impl<T: DeserializeOwned, E: From<Failure>> Page<T, E> {
 
 /// Walks every page, from `first`, as a stream of items. It follows each
 /// page's `next` while that moves forward, ends after the last page, and
-/// ends after yielding the error of a page that could not be fetched.
-pub fn paginate<'a, T, E, F, Fut>(first: i64, fetch: F) -> impl Stream<Item = Result<T, E>> + 'a
+/// ends after yielding the error of a page that could not be fetched. The
+/// stream is boxed, so it is `Unpin`: `stream.next().await` works as is.
+pub fn paginate<'a, T, E, F, Fut>(first: i64, fetch: F) -> impl Stream<Item = Result<T, E>> + Unpin + 'a
 where
     T: 'a,
     E: 'a,
@@ -93,7 +94,7 @@ where
         buffer: VecDeque::new(),
         fetch,
     };
-    stream::unfold(state, |mut state| async move {
+    Box::pin(stream::unfold(state, |mut state| async move {
         loop {
             if let Some(item) = state.buffer.pop_front() {
                 return Some((item, state));
@@ -111,5 +112,5 @@ where
                 Err(error) => return Some((Err(error), state)),
             }
         }
-    })
+    }))
 }

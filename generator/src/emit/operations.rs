@@ -629,7 +629,7 @@ fn stream_method(
     );
     quote! {
         #[doc = #doc]
-        pub fn #stream(&self, #(#arguments),*) -> impl ::futures_util::Stream<Item = ::core::result::Result<#item, super::super::Error>> + 'a {
+        pub fn #stream(&self, #(#arguments),*) -> impl ::futures_util::Stream<Item = ::core::result::Result<#item, super::super::Error>> + ::core::marker::Unpin + ::core::marker::Send + 'a {
             let client = self.client;
             let params = ::core::clone::Clone::clone(params);
             #(#owned)*
