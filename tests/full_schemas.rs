@@ -41,7 +41,11 @@ fn check_release(release: &str, run_smoke_test: bool) {
         &[("RUSTDOCFLAGS", "-D warnings")],
     );
     if run_smoke_test {
-        crates::copy_into(&dir, "tests/fixtures/full_schema_smoke.rs", "tests/smoke.rs");
+        crates::copy_into(
+            &dir,
+            "tests/fixtures/full_schema_smoke.rs",
+            "tests/smoke.rs",
+        );
         let output = crates::cargo(&dir, &["test", "--quiet", "--test", "smoke"]);
         assert!(output.contains("test result: ok"), "{output}");
     }

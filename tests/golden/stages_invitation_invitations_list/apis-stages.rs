@@ -100,7 +100,7 @@ impl<'a> Stages<'a> {
             super::super::types::Invitation,
             super::super::Error,
         >,
-    > + 'a {
+    > + ::core::marker::Unpin + ::core::marker::Send + 'a {
         let client = self.client;
         let params = ::core::clone::Clone::clone(params);
         super::super::runtime::paginate(
