@@ -65,6 +65,17 @@ fn authentik_2025_6_4_compiles_clean() {
 
 #[test]
 #[ignore = "builds a full client; run with --include-ignored (the README's test command does)"]
-fn authentik_2026_11_0_rc1_compiles_clean() {
+fn authentik_2026_11_0_rc1_compiles_clean_whole_and_stages_only() {
     check_release("2026.11.0-rc1", false);
+    // Per-tag features: the stages tag alone, and no tag at all, build clean too.
+    let dir = crates::scratch_dir("full-2026.11.0-rc1");
+    for features in [
+        &["--no-default-features", "--features", "stages"][..],
+        &["--no-default-features"][..],
+    ] {
+        let mut args = vec!["clippy", "--quiet"];
+        args.extend_from_slice(features);
+        args.extend_from_slice(&["--", "-D", "warnings"]);
+        crates::cargo(&dir, &args);
+    }
 }

@@ -315,8 +315,9 @@ pub struct PatchedUserWriteStageRequest {
 
 /// The `FlowDesignationEnum` schema.
 ///
-/// Values outside the schema (from a newer authentik) are kept in `FlowDesignationEnum::Unknown`.
+/// Values outside the schema (from a newer authentik) are kept in `FlowDesignationEnum::Unknown`. The enum is `#[non_exhaustive]`: a value added by a later schema is not a breaking change.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FlowDesignationEnum {
     /// `authentication`
     Authentication,
@@ -420,8 +421,9 @@ impl super::runtime::ParamValue for FlowDesignationEnum {
 
 /// The `UserCreationModeEnum` schema.
 ///
-/// Values outside the schema (from a newer authentik) are kept in `UserCreationModeEnum::Unknown`.
+/// Values outside the schema (from a newer authentik) are kept in `UserCreationModeEnum::Unknown`. The enum is `#[non_exhaustive]`: a value added by a later schema is not a breaking change.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UserCreationModeEnum {
     /// `never_create`
     NeverCreate,
@@ -509,8 +511,9 @@ impl super::runtime::ParamValue for UserCreationModeEnum {
 
 /// The `UserTypeEnum` schema.
 ///
-/// Values outside the schema (from a newer authentik) are kept in `UserTypeEnum::Unknown`.
+/// Values outside the schema (from a newer authentik) are kept in `UserTypeEnum::Unknown`. The enum is `#[non_exhaustive]`: a value added by a later schema is not a breaking change.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UserTypeEnum {
     /// `internal`
     Internal,
@@ -602,8 +605,9 @@ impl super::runtime::ParamValue for UserTypeEnum {
 
 /// The `PolicyEngineMode` schema.
 ///
-/// Values outside the schema (from a newer authentik) are kept in `PolicyEngineMode::Unknown`.
+/// Values outside the schema (from a newer authentik) are kept in `PolicyEngineMode::Unknown`. The enum is `#[non_exhaustive]`: a value added by a later schema is not a breaking change.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PolicyEngineMode {
     /// `all`
     All,
@@ -685,8 +689,9 @@ impl super::runtime::ParamValue for PolicyEngineMode {
 
 /// The `FlowLayoutEnum` schema.
 ///
-/// Values outside the schema (from a newer authentik) are kept in `FlowLayoutEnum::Unknown`.
+/// Values outside the schema (from a newer authentik) are kept in `FlowLayoutEnum::Unknown`. The enum is `#[non_exhaustive]`: a value added by a later schema is not a breaking change.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FlowLayoutEnum {
     /// `stacked`
     Stacked,
@@ -780,8 +785,9 @@ impl super::runtime::ParamValue for FlowLayoutEnum {
 
 /// The `DeniedActionEnum` schema.
 ///
-/// Values outside the schema (from a newer authentik) are kept in `DeniedActionEnum::Unknown`.
+/// Values outside the schema (from a newer authentik) are kept in `DeniedActionEnum::Unknown`. The enum is `#[non_exhaustive]`: a value added by a later schema is not a breaking change.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DeniedActionEnum {
     /// `message_continue`
     MessageContinue,
@@ -867,8 +873,9 @@ impl super::runtime::ParamValue for DeniedActionEnum {
 
 /// The `AuthenticationEnum` schema.
 ///
-/// Values outside the schema (from a newer authentik) are kept in `AuthenticationEnum::Unknown`.
+/// Values outside the schema (from a newer authentik) are kept in `AuthenticationEnum::Unknown`. The enum is `#[non_exhaustive]`: a value added by a later schema is not a breaking change.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AuthenticationEnum {
     /// `none`
     None,

@@ -8,17 +8,38 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use proc_macro2::TokenStream;
+use syn::parse::Parser;
 
 use crate::error::{Error, ErrorKind};
 
 /// Formats generated items as Rust source, a blank line between items.
-pub fn format_tokens(tokens: TokenStream, what: &str) -> Result<String, Error> {
-    let mut file: syn::File = syn::parse2(tokens).map_err(|e| {
+/// `cfg`, an attribute such as `#[cfg(feature = "stages")]`, is put on every
+/// item: a type and all its impls are compiled together or not at all.
+pub fn format_tokens(
+    tokens: TokenStream,
+    what: &str,
+    cfg: Option<TokenStream>,
+) -> Result<String, Error> {
+    let internal = |e: syn::Error| {
         Error::general(
             ErrorKind::Internal,
             format!("the code generated for {what} does not parse ({e}); this is a bug in authentik-codegen"),
         )
-    })?;
+    };
+    let mut file: syn::File = syn::parse2(tokens).map_err(internal)?;
+    if let Some(cfg) = cfg {
+        let attributes = syn::Attribute::parse_outer.parse2(cfg).map_err(internal)?;
+        for item in &mut file.items {
+            if let Some(attrs) = item_attributes(item) {
+                // After the item's documentation, before its other attributes.
+                let at = attrs
+                    .iter()
+                    .take_while(|a| a.path().is_ident("doc"))
+                    .count();
+                attrs.splice(at..at, attributes.iter().cloned());
+            }
+        }
+    }
     let mut out = String::new();
     for item in std::mem::take(&mut file.items) {
         if !out.is_empty() {
@@ -28,6 +49,20 @@ pub fn format_tokens(tokens: TokenStream, what: &str) -> Result<String, Error> {
         separate_members(&prettyplease::unparse(&file), &mut out);
     }
     Ok(out)
+}
+
+fn item_attributes(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
+    match item {
+        syn::Item::Struct(item) => Some(&mut item.attrs),
+        syn::Item::Enum(item) => Some(&mut item.attrs),
+        syn::Item::Impl(item) => Some(&mut item.attrs),
+        syn::Item::Type(item) => Some(&mut item.attrs),
+        syn::Item::Fn(item) => Some(&mut item.attrs),
+        syn::Item::Const(item) => Some(&mut item.attrs),
+        syn::Item::Mod(item) => Some(&mut item.attrs),
+        syn::Item::Use(item) => Some(&mut item.attrs),
+        _ => None,
+    }
 }
 
 /// Puts a blank line between the members of an `impl` block (prettyplease
@@ -100,6 +135,7 @@ mod tests {
         let text = format_tokens(
             quote! { impl A { fn a() {} fn b() { let x = 1; } const C: u8 = 1; } },
             "a test",
+            None,
         )
         .expect("parses");
         assert_eq!(text, "impl A {\n    fn a() {}\n    fn b() {\n        let x = 1;\n    }\n\n    const C: u8 = 1;\n}\n");
@@ -107,9 +143,23 @@ mod tests {
 
     #[test]
     fn unparsable_output_is_an_internal_error() {
-        let error = format_tokens(quote! { struct }, "a test").expect_err("must fail");
+        let error = format_tokens(quote! { struct }, "a test", None).expect_err("must fail");
         assert_eq!(error.kind, ErrorKind::Internal);
-        let text = format_tokens(quote! { struct A { x: u8 } }, "a test").expect("parses");
+        let text = format_tokens(quote! { struct A { x: u8 } }, "a test", None).expect("parses");
         assert_eq!(text, "struct A {\n    x: u8,\n}\n");
+    }
+
+    #[test]
+    fn a_cfg_gates_every_item() {
+        let text = format_tokens(
+            quote! { #[doc = " A."] #[derive(Debug)] struct A; impl A {} },
+            "a test",
+            Some(quote! { #[cfg(feature = "x")] }),
+        )
+        .expect("parses");
+        assert_eq!(
+            text,
+            "/// A.\n#[cfg(feature = \"x\")]\n#[derive(Debug)]\nstruct A;\n\n#[cfg(feature = \"x\")]\nimpl A {}\n"
+        );
     }
 }

@@ -14,6 +14,8 @@
 //! | format | [`format`] | tokens to source with `prettyplease`, in parallel |
 //! | write | [`write`] | only files whose bytes changed |
 //!
+//! [`diff`] compares the models of two schemas in terms of the generated API.
+//!
 //! [`Generator`] drives it, for the command line and for build scripts:
 //!
 //! ```no_run
@@ -35,6 +37,7 @@
     warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+pub mod diff;
 pub mod emit;
 pub mod error;
 pub mod format;
@@ -72,6 +75,7 @@ pub struct Generator {
     operations: Option<Vec<String>>,
     builtin_overrides: bool,
     overrides: Vec<PathBuf>,
+    tag_features: Option<bool>,
 }
 
 /// The crate name `generate` uses unless told otherwise.
@@ -97,7 +101,16 @@ impl Generator {
             operations: None,
             builtin_overrides: true,
             overrides: Vec::new(),
+            tag_features: None,
         }
+    }
+
+    /// Whether to put each tag's operations, and the types they reach,
+    /// behind a cargo feature named after the tag (default: yes for a crate,
+    /// no for a module, whose includer has no such features).
+    pub fn tag_features(mut self, enabled: bool) -> Self {
+        self.tag_features = Some(enabled);
+        self
     }
 
     /// Also applies the corrections in this overrides file (after the
@@ -211,7 +224,10 @@ impl Generator {
             load,
             model: model_time,
         } = model;
-        let selection = self.selection(&api, &label)?;
+        let mut selection = self.selection(&api, &label)?;
+        if self.tag_features.unwrap_or(self.layout == Layout::Crate) {
+            selection.features = Some(emit::features::TagFeatures::new(&api, &names, &selection));
+        }
         let plan = emit::plan(&api, &names, &selection, &label);
         let rendered = emit::render(&api, &names, &selection, &plan)?;
         let header = emit::header(&api, &label);
@@ -221,7 +237,12 @@ impl Generator {
                 0,
                 GeneratedFile {
                     path: PathBuf::from("Cargo.toml"),
-                    contents: emit::manifest(&api, &self.crate_name, &header),
+                    contents: emit::manifest(
+                        &api,
+                        &self.crate_name,
+                        &header,
+                        selection.features.as_ref(),
+                    ),
                 },
             );
         }
@@ -303,6 +324,7 @@ impl Generator {
         Ok(emit::Selection {
             types: ir::analysis::reachable(api, chosen),
             operations,
+            features: None,
         })
     }
 }

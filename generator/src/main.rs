@@ -1,7 +1,8 @@
 //! The `authentik-codegen` command line.
 //!
-//! Exit status: 0 on success, 1 when `check` finds a difference, 2 when the
-//! input is bad or the output cannot be written.
+//! Exit status: 0 on success, 1 when `check` finds a difference or `diff
+//! --fail-on-breaking` a breaking change, 2 when the input is bad or the
+//! output cannot be written.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -29,6 +30,58 @@ enum Command {
     Check(Target),
     /// Write the schema with the overrides applied, as JSON (for a mock server).
     Correct(Target),
+    /// What changed between two schemas for code that uses the generated crate.
+    Diff(DiffArgs),
+}
+
+#[derive(Args)]
+struct DiffArgs {
+    /// The old schema.
+    old: PathBuf,
+    /// The new schema.
+    new: PathBuf,
+    /// `text` (default) or `json`.
+    #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = ["text", "json"])]
+    format: String,
+    /// Exit 1 when any change is breaking.
+    #[arg(long)]
+    fail_on_breaking: bool,
+    /// Apply the corrections in this overrides file to both; repeatable.
+    #[arg(long = "overrides", value_name = "FILE")]
+    overrides: Vec<PathBuf>,
+    /// Do not apply the corrections the generator ships for known schema defects.
+    #[arg(long)]
+    no_builtin_overrides: bool,
+}
+
+impl DiffArgs {
+    fn run(&self) -> Result<ExitCode, authentik_codegen::Error> {
+        let model = |schema: &PathBuf| {
+            let mut generator =
+                Generator::new(schema).builtin_overrides(!self.no_builtin_overrides);
+            for path in &self.overrides {
+                generator = generator.overrides(path);
+            }
+            generator.model()
+        };
+        let report = authentik_codegen::diff::diff(&model(&self.old)?, &model(&self.new)?);
+        if self.format == "json" {
+            let json = serde_json::to_string_pretty(&report).map_err(|e| {
+                authentik_codegen::Error::general(
+                    authentik_codegen::ErrorKind::Internal,
+                    e.to_string(),
+                )
+            })?;
+            println!("{json}");
+        } else {
+            print!("{}", report.to_text());
+        }
+        if self.fail_on_breaking && report.breaking() > 0 {
+            eprintln!("authentik-codegen: {} breaking changes", report.breaking());
+            return Ok(ExitCode::from(1));
+        }
+        Ok(ExitCode::SUCCESS)
+    }
 }
 
 #[derive(Args)]
@@ -108,6 +161,7 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             }
         }),
+        Command::Diff(args) => args.run(),
         Command::Correct(target) => target.generator().corrected_schema().and_then(|json| {
             std::fs::write(&target.out, json).map_err(|e| {
                 authentik_codegen::Error::general(

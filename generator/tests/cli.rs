@@ -232,3 +232,40 @@ fn usage_errors_exit_2() {
     let output = codegen(&["frobnicate"]);
     assert_eq!(output.status.code(), Some(2));
 }
+
+#[test]
+fn diff_reports_changes_and_can_gate_on_breaking_ones() {
+    let dir = scratch("diff");
+    let old = dir.join("old.yml");
+    let new = dir.join("new.yml");
+    let head =
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n";
+    std::fs::write(
+        &old,
+        format!("{head}    Kind: {{type: string, enum: [a, b]}}\n"),
+    )
+    .expect("old");
+    std::fs::write(
+        &new,
+        format!("{head}    Kind: {{type: string, enum: [a, c]}}\n"),
+    )
+    .expect("new");
+    let (old, new) = (old.to_str().expect("utf-8"), new.to_str().expect("utf-8"));
+
+    let text = codegen(&["diff", old, new]);
+    assert_eq!(text.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&text.stdout);
+    assert!(stdout.contains("2 changes, 1 breaking"), "{stdout}");
+    assert!(stdout.contains("BREAKING enum-value-removed"), "{stdout}");
+
+    let json = codegen(&["diff", "--format", "json", old, new]);
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON");
+    assert_eq!(report["changes"][0]["kind"], "enum-value-removed");
+    assert_eq!(report["changes"][0]["breaking"], true);
+
+    let gated = codegen(&["diff", "--fail-on-breaking", old, new]);
+    assert_eq!(gated.status.code(), Some(1));
+    let same = codegen(&["diff", "--fail-on-breaking", old, old]);
+    assert_eq!(same.status.code(), Some(0));
+    std::fs::remove_dir_all(dir).expect("cleanup");
+}

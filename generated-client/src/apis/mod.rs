@@ -3,4 +3,5 @@
 //!
 //! Reach them through a [`Client`](super::Client): `client.stages().invitation_invitations_list(&params)`. A method's name is its `operationId` in snake case without the tag prefix.
 
+#[cfg(feature = "stages")]
 pub mod stages;

@@ -15,8 +15,11 @@ use super::Selection;
 use crate::ir::{Api, Content, Operation, Shape, Status, TypeId};
 use crate::naming::{snake_name, Names};
 
+/// The declared error bodies of an operation: (status, type), by status.
+pub type ErrorTable = Vec<(u16, TypeId)>;
+
 /// The declared error bodies of an operation, by status.
-pub fn error_table(names: &Names, operation: &Operation) -> Vec<(u16, TypeId)> {
+pub fn error_table(names: &Names, operation: &Operation) -> ErrorTable {
     let mut table: Vec<(u16, TypeId)> = operation
         .responses
         .iter()
@@ -59,7 +62,10 @@ pub fn error_module(api: &Api, names: &Names, selection: &Selection) -> TokenStr
         .iter()
         .filter(|(id, _)| selection.types[id.0])
         .collect();
+    let features = selection.features.as_ref();
+    let gate = |id: TypeId| features.and_then(|f| f.for_type(id));
     let typed = variants.iter().map(|(id, variant)| {
+        let cfg = gate(*id);
         let variant = ident(variant);
         let ty = ident(&names.types[id.0]);
         let statuses = statuses_of(api, names, *id);
@@ -70,6 +76,7 @@ pub fn error_module(api: &Api, names: &Names, selection: &Selection) -> TokenStr
         );
         quote! {
             #[doc = #doc]
+            #cfg
             #variant {
                 /// The HTTP status code.
                 status: u16,
@@ -78,37 +85,60 @@ pub fn error_module(api: &Api, names: &Names, selection: &Selection) -> TokenStr
             },
         }
     });
-    let display_arms = variants.iter().map(|(_, variant)| {
+    let display_arms = variants.iter().map(|(id, variant)| {
+        let cfg = gate(*id);
         let with_body = format!("status {{}} ({variant}): {{}}");
         let without_body = format!("status {{}} ({variant})");
         let variant = ident(variant);
         quote! {
+            #cfg
             Self::#variant { status, body } => match ::serde_json::to_string(body) {
                 ::core::result::Result::Ok(json) => ::core::write!(f, #with_body, status, json),
                 ::core::result::Result::Err(_) => ::core::write!(f, #without_body, status),
             },
         }
     });
-    let error_variant_idents: Vec<_> = variants.iter().map(|(_, v)| ident(v)).collect();
-    let source_arms = variants.iter().map(|(_, variant)| {
+    let status_arms = variants.iter().map(|(id, variant)| {
+        let cfg = gate(*id);
         let variant = ident(variant);
-        quote! { Self::#variant { .. } => ::core::option::Option::None, }
+        quote! { #cfg Self::#variant { status, .. } => ::core::option::Option::Some(*status), }
+    });
+    let source_arms = variants.iter().map(|(id, variant)| {
+        let cfg = gate(*id);
+        let variant = ident(variant);
+        quote! { #cfg Self::#variant { .. } => ::core::option::Option::None, }
     });
 
-    let mut tables: Vec<Vec<(u16, TypeId)>> = Vec::new();
+    // Each distinct table once, with the tags whose operations use it.
+    let mut tables: Vec<(ErrorTable, Vec<usize>)> = Vec::new();
     let selected = api
         .operations
         .iter()
+        .zip(&names.operations)
         .zip(&selection.operations)
         .filter(|(_, selected)| **selected)
         .map(|(operation, _)| operation);
-    for operation in selected {
+    for (operation, op_names) in selected {
         let table = error_table(names, operation);
-        if !tables.contains(&table) {
-            tables.push(table);
+        let index = match tables.iter().position(|(known, _)| *known == table) {
+            Some(index) => index,
+            None => {
+                tables.push((table, Vec::new()));
+                tables.len() - 1
+            }
+        };
+        if !tables[index].1.contains(&op_names.tag) {
+            tables[index].1.push(op_names.tag);
         }
     }
-    let functions = tables.iter().map(|table| error_fn(names, table));
+    let functions = tables.iter().map(|(table, tags)| {
+        let cfg = features.and_then(|f| {
+            let mut tags = tags.clone();
+            tags.sort_unstable();
+            f.for_tags(&tags)
+        });
+        error_fn(names, table, cfg)
+    });
 
     quote! {
         /// What can go wrong calling an operation.
@@ -141,7 +171,7 @@ pub fn error_module(api: &Api, names: &Names, selection: &Selection) -> TokenStr
             /// The HTTP status, when a response arrived.
             pub fn status(&self) -> ::core::option::Option<u16> {
                 match self {
-                    #(Self::#error_variant_idents { status, .. } => ::core::option::Option::Some(*status),)*
+                    #(#status_arms)*
                     Self::Status(error) => ::core::option::Option::Some(error.status()),
                     Self::Decode(error) => ::core::option::Option::Some(error.status()),
                     Self::Timeout(_) | Self::Transport(_) | Self::Request(_) => ::core::option::Option::None,
@@ -208,7 +238,7 @@ fn statuses_of(api: &Api, names: &Names, id: TypeId) -> String {
     codes.join(" or ")
 }
 
-fn error_fn(names: &Names, table: &[(u16, TypeId)]) -> TokenStream {
+fn error_fn(names: &Names, table: &[(u16, TypeId)], cfg: Option<TokenStream>) -> TokenStream {
     let name = format_ident!("{}", error_fn_name(names, table));
     let doc = if table.is_empty() {
         " The error of an operation that declares no error bodies.".to_string()
@@ -252,6 +282,7 @@ fn error_fn(names: &Names, table: &[(u16, TypeId)]) -> TokenStream {
     quote! {
         #[doc = #doc]
         #[doc(hidden)]
+        #cfg
         pub fn #name(response: super::runtime::Response) -> Error {
             #body
         }

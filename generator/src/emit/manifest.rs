@@ -1,5 +1,6 @@
 //! The generated crate's `Cargo.toml`.
 
+use super::features::TagFeatures;
 use crate::ir::Api;
 
 /// A dependency of every generated crate, with the features it needs.
@@ -58,7 +59,12 @@ pub const DEPENDENCIES: &[Dependency] = &[
 ];
 
 /// `Cargo.toml` for a standalone generated crate.
-pub fn manifest(api: &Api, crate_name: &str, header: &str) -> String {
+pub fn manifest(
+    api: &Api,
+    crate_name: &str,
+    header: &str,
+    features: Option<&TagFeatures>,
+) -> String {
     let version = crate_version(&api.info.version);
     let mut out = String::new();
     for line in header.lines() {
@@ -79,6 +85,9 @@ pub fn manifest(api: &Api, crate_name: &str, header: &str) -> String {
     out.push_str("\n[dependencies]\n");
     for dependency in DEPENDENCIES {
         out.push_str(&format!("{} = {}\n", dependency.name, dependency.spec));
+    }
+    if let Some(features) = features {
+        out.push_str(&features.manifest_table());
     }
     out
 }

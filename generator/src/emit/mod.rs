@@ -7,6 +7,7 @@
 
 pub mod docs;
 mod errors;
+pub mod features;
 mod manifest;
 mod operations;
 mod runtime;
@@ -29,6 +30,8 @@ pub struct Selection {
     pub types: Vec<bool>,
     /// Per operation: emit it?
     pub operations: Vec<bool>,
+    /// Gate tags and the types they reach behind cargo features.
+    pub features: Option<features::TagFeatures>,
 }
 
 impl Selection {
@@ -37,6 +40,7 @@ impl Selection {
         Self {
             types: vec![true; api.types.len()],
             operations: vec![true; api.operations.len()],
+            features: None,
         }
     }
 }
@@ -57,6 +61,7 @@ pub fn plan(api: &Api, names: &Names, selection: &Selection, schema_label: &str)
             .map(Piece::Type)
             .collect(),
         children: Vec::new(),
+        feature: None,
     };
     let runtime = Module {
         name: "runtime".into(),
@@ -71,8 +76,10 @@ pub fn plan(api: &Api, names: &Names, selection: &Selection, schema_label: &str)
                 doc: vec![file.doc.into()],
                 pieces: vec![Piece::Text(file.source.into())],
                 children: Vec::new(),
+                feature: None,
             })
             .collect(),
+        feature: None,
     };
     let tags: Vec<Module> = names
         .tags
@@ -98,6 +105,10 @@ pub fn plan(api: &Api, names: &Names, selection: &Selection, schema_label: &str)
             }],
             pieces: vec![Piece::Tag(index)],
             children: Vec::new(),
+            feature: selection
+                .features
+                .as_ref()
+                .map(|features| features.names[index].clone()),
         })
         .collect();
     let apis = Module {
@@ -110,6 +121,7 @@ pub fn plan(api: &Api, names: &Names, selection: &Selection, schema_label: &str)
         ],
         pieces: Vec::new(),
         children: tags,
+        feature: None,
     };
     let error = Module {
         name: "error".into(),
@@ -117,6 +129,7 @@ pub fn plan(api: &Api, names: &Names, selection: &Selection, schema_label: &str)
         doc: vec!["The error every operation returns.".into()],
         pieces: vec![Piece::Error],
         children: Vec::new(),
+        feature: None,
     };
     let mut doc = vec![
         format!(
@@ -142,6 +155,7 @@ pub fn plan(api: &Api, names: &Names, selection: &Selection, schema_label: &str)
             api.base_path
         ))],
         children: vec![apis, error, types, runtime],
+        feature: None,
     }
 }
 
@@ -181,14 +195,17 @@ pub fn render(
         Piece::Type(id) => format_tokens(
             types::type_item(api, names, *id),
             &format!("type `{}`", names.types[id.0]),
+            selection.features.as_ref().and_then(|f| f.for_type(*id)),
         ),
         Piece::Tag(index) => format_tokens(
             operations::tag_module(api, names, selection, *index),
             &format!("module `{}`", names.tags[*index].module),
+            None,
         ),
         Piece::Error => format_tokens(
             errors::error_module(api, names, selection),
             "the error module",
+            None,
         ),
         Piece::Text(text) => Ok(text.clone()),
     });
@@ -229,6 +246,7 @@ fn assemble(
         },
         body: parts.join("\n"),
         children,
+        feature: module.feature.clone(),
     })
 }
 

@@ -47,6 +47,8 @@ pub struct Module {
     pub pieces: Vec<Piece>,
     /// Submodules, in declaration order.
     pub children: Vec<Module>,
+    /// The cargo feature the module is compiled under, if any.
+    pub feature: Option<String>,
 }
 
 /// A module after rendering: its body is final source text.
@@ -64,6 +66,8 @@ pub struct Rendered {
     pub body: String,
     /// Submodules.
     pub children: Vec<Rendered>,
+    /// The cargo feature the module is compiled under, if any.
+    pub feature: Option<String>,
 }
 
 /// A file of the output, relative to the output directory.
@@ -132,6 +136,7 @@ fn crate_files(
         if is_root {
             text.push_str("#[rustfmt::skip]\n");
         }
+        text.push_str(&gate(child));
         text.push_str(&format!("{}mod {};\n", visibility(child), child.name));
     }
     if !module.children.is_empty() && !module.body.is_empty() {
@@ -157,6 +162,7 @@ fn inline_module(module: &Rendered, text: &mut String) {
     for line in &module.doc {
         text.push_str(&outer_doc(line));
     }
+    text.push_str(&gate(module));
     text.push_str(&format!("{}mod {} {{\n", visibility(module), module.name));
     for child in &module.children {
         inline_module(child, text);
@@ -170,6 +176,15 @@ fn push_body(text: &mut String, body: &str) {
     if !body.is_empty() && !body.ends_with('\n') {
         text.push('\n');
     }
+}
+
+/// `#[cfg(feature = "...")]` for a feature-gated module.
+fn gate(module: &Rendered) -> String {
+    module
+        .feature
+        .as_ref()
+        .map(|feature| format!("#[cfg(feature = {feature:?})]\n"))
+        .unwrap_or_default()
 }
 
 fn visibility(module: &Rendered) -> &'static str {
@@ -213,6 +228,7 @@ mod tests {
             crate_attributes: vec![],
             body: body.into(),
             children: vec![],
+            feature: None,
         }
     }
 
@@ -226,6 +242,7 @@ mod tests {
             crate_attributes: vec!["#![forbid(unsafe_code)]".into()],
             body: "pub use self::runtime::A;\n".into(),
             children: vec![leaf("types", "pub struct T;\n"), runtime],
+            feature: None,
         }
     }
 

@@ -270,13 +270,14 @@ fn enum_item(
         }
     });
     doc.line(format!(
-        "Values outside the schema (from a newer authentik) are kept in {}.",
+        "Values outside the schema (from a newer authentik) are kept in {}. The enum is `#[non_exhaustive]`: a value added by a later schema is not a breaking change.",
         code(&format!("{name}::{UNKNOWN_VARIANT}"))
     ));
     let doc = doc.to_tokens();
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
         pub enum #name {
             #(
                 #[doc = #value_docs]
@@ -432,6 +433,7 @@ fn tagged_union(
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub enum #name {
             #(
                 #[doc = #variant_docs]
@@ -497,6 +499,7 @@ fn untagged_union(
         #doc
         #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
         #[serde(untagged)]
+        #[non_exhaustive]
         pub enum #name {
             #(
                 #[doc = #variant_docs]

@@ -4,6 +4,7 @@
 //! One item per component schema, named as in authentik's own documentation where that is a valid Rust name, plus the inline schemas that needed a name.
 
 /// One of each: see <https://example.invalid/docs> and &lt;path&gt;, \[not a link\].
+#[cfg(feature = "things")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Everything {
     /// A property named like a keyword.
@@ -93,8 +94,10 @@ pub struct Everything {
 
 /// Inline schema at `#/components/schemas/Everything/properties/inline_object/properties/inner_enum`.
 ///
-/// Values outside the schema (from a newer authentik) are kept in `EverythingInlineObjectInnerEnum::Unknown`.
+/// Values outside the schema (from a newer authentik) are kept in `EverythingInlineObjectInnerEnum::Unknown`. The enum is `#[non_exhaustive]`: a value added by a later schema is not a breaking change.
+#[cfg(feature = "things")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EverythingInlineObjectInnerEnum {
     /// `on`
     On,
@@ -104,6 +107,7 @@ pub enum EverythingInlineObjectInnerEnum {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "things")]
 impl EverythingInlineObjectInnerEnum {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -123,12 +127,14 @@ impl EverythingInlineObjectInnerEnum {
     }
 }
 
+#[cfg(feature = "things")]
 impl ::core::convert::From<&str> for EverythingInlineObjectInnerEnum {
     fn from(value: &str) -> Self {
         Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
     }
 }
 
+#[cfg(feature = "things")]
 impl ::core::convert::From<::std::string::String> for EverythingInlineObjectInnerEnum {
     fn from(value: ::std::string::String) -> Self {
         match Self::known(&value) {
@@ -138,6 +144,7 @@ impl ::core::convert::From<::std::string::String> for EverythingInlineObjectInne
     }
 }
 
+#[cfg(feature = "things")]
 impl ::core::str::FromStr for EverythingInlineObjectInnerEnum {
     type Err = ::core::convert::Infallible;
     fn from_str(value: &str) -> ::core::result::Result<Self, Self::Err> {
@@ -145,12 +152,14 @@ impl ::core::str::FromStr for EverythingInlineObjectInnerEnum {
     }
 }
 
+#[cfg(feature = "things")]
 impl ::core::fmt::Display for EverythingInlineObjectInnerEnum {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "things")]
 impl ::serde::Serialize for EverythingInlineObjectInnerEnum {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -160,6 +169,7 @@ impl ::serde::Serialize for EverythingInlineObjectInnerEnum {
     }
 }
 
+#[cfg(feature = "things")]
 impl<'de> ::serde::Deserialize<'de> for EverythingInlineObjectInnerEnum {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -168,6 +178,7 @@ impl<'de> ::serde::Deserialize<'de> for EverythingInlineObjectInnerEnum {
     }
 }
 
+#[cfg(feature = "things")]
 impl super::runtime::ParamValue for EverythingInlineObjectInnerEnum {
     fn write_param(&self, out: &mut ::std::string::String) {
         out.push_str(self.as_str());
@@ -175,6 +186,7 @@ impl super::runtime::ParamValue for EverythingInlineObjectInnerEnum {
 }
 
 /// Inline schema at `#/components/schemas/Everything/properties/inline_object`.
+#[cfg(feature = "things")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct EverythingInlineObject {
     pub inner_flag: bool,
@@ -184,8 +196,10 @@ pub struct EverythingInlineObject {
 
 /// The `OddEnum` schema.
 ///
-/// Values outside the schema (from a newer authentik) are kept in `OddEnum::Unknown`.
+/// Values outside the schema (from a newer authentik) are kept in `OddEnum::Unknown`. The enum is `#[non_exhaustive]`: a value added by a later schema is not a breaking change.
+#[cfg(feature = "things")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OddEnum {
     /// The empty string.
     Empty,
@@ -213,6 +227,7 @@ pub enum OddEnum {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "things")]
 impl OddEnum {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -254,12 +269,14 @@ impl OddEnum {
     }
 }
 
+#[cfg(feature = "things")]
 impl ::core::convert::From<&str> for OddEnum {
     fn from(value: &str) -> Self {
         Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
     }
 }
 
+#[cfg(feature = "things")]
 impl ::core::convert::From<::std::string::String> for OddEnum {
     fn from(value: ::std::string::String) -> Self {
         match Self::known(&value) {
@@ -269,6 +286,7 @@ impl ::core::convert::From<::std::string::String> for OddEnum {
     }
 }
 
+#[cfg(feature = "things")]
 impl ::core::str::FromStr for OddEnum {
     type Err = ::core::convert::Infallible;
     fn from_str(value: &str) -> ::core::result::Result<Self, Self::Err> {
@@ -276,12 +294,14 @@ impl ::core::str::FromStr for OddEnum {
     }
 }
 
+#[cfg(feature = "things")]
 impl ::core::fmt::Display for OddEnum {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "things")]
 impl ::serde::Serialize for OddEnum {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -291,6 +311,7 @@ impl ::serde::Serialize for OddEnum {
     }
 }
 
+#[cfg(feature = "things")]
 impl<'de> ::serde::Deserialize<'de> for OddEnum {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -299,6 +320,7 @@ impl<'de> ::serde::Deserialize<'de> for OddEnum {
     }
 }
 
+#[cfg(feature = "things")]
 impl super::runtime::ParamValue for OddEnum {
     fn write_param(&self, out: &mut ::std::string::String) {
         out.push_str(self.as_str());
@@ -308,7 +330,9 @@ impl super::runtime::ParamValue for OddEnum {
 /// The `Challenge` schema.
 ///
 /// Tagged by `component`: the tag picks the variant and is written once on the wire. An object with a tag this client does not know, or none, is kept in `Challenge::Unknown`.
+#[cfg(feature = "things")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Challenge {
     /// `component` is `ak-stage-password`.
     PasswordChallenge(::std::boxed::Box<PasswordChallenge>),
@@ -321,6 +345,7 @@ pub enum Challenge {
     Unknown(::serde_json::Map<::std::string::String, ::serde_json::Value>),
 }
 
+#[cfg(feature = "things")]
 impl Challenge {
     /// The discriminator value of this variant.
     pub fn tag(&self) -> &str {
@@ -333,6 +358,7 @@ impl Challenge {
     }
 }
 
+#[cfg(feature = "things")]
 impl ::serde::Serialize for Challenge {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -368,6 +394,7 @@ impl ::serde::Serialize for Challenge {
     }
 }
 
+#[cfg(feature = "things")]
 impl<'de> ::serde::Deserialize<'de> for Challenge {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -399,6 +426,7 @@ impl<'de> ::serde::Deserialize<'de> for Challenge {
 ///
 /// Tagged by `component`: the tag picks the variant and is written once on the wire. An object with a tag this client does not know, or none, is kept in `LoginChallenge::Unknown`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum LoginChallenge {
     /// `component` is `xak-flow-redirect`.
     RedirectChallenge(::std::boxed::Box<RedirectChallenge>),
@@ -454,6 +482,7 @@ impl<'de> ::serde::Deserialize<'de> for LoginChallenge {
 }
 
 /// The `PasswordChallenge` schema.
+#[cfg(feature = "things")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PasswordChallenge {
     /// Default: `"ak-stage-password"`.
@@ -463,6 +492,7 @@ pub struct PasswordChallenge {
 }
 
 /// The `AccessDeniedChallenge` schema.
+#[cfg(feature = "things")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AccessDeniedChallenge {
     /// Default: `"ak-stage-access-denied"`.
@@ -473,6 +503,7 @@ pub struct AccessDeniedChallenge {
 }
 
 /// The `RedirectChallenge` schema.
+#[cfg(feature = "things")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RedirectChallenge {
     /// Default: `"xak-flow-redirect"`.
@@ -484,7 +515,9 @@ pub struct RedirectChallenge {
 /// The `modelRequest` schema.
 ///
 /// Tagged by `provider_model`: the tag picks the variant and is written once on the wire. An object with a tag this client does not know, or none, is kept in `ModelRequest::Unknown`.
+#[cfg(feature = "things")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ModelRequest {
     /// `provider_model` is `authentik_providers_ldap.ldapprovider`.
     LDAPProviderRequest(::std::boxed::Box<LDAPProviderRequest>),
@@ -495,6 +528,7 @@ pub enum ModelRequest {
     Unknown(::serde_json::Map<::std::string::String, ::serde_json::Value>),
 }
 
+#[cfg(feature = "things")]
 impl ModelRequest {
     /// The discriminator value of this variant.
     pub fn tag(&self) -> &str {
@@ -508,6 +542,7 @@ impl ModelRequest {
     }
 }
 
+#[cfg(feature = "things")]
 impl ::serde::Serialize for ModelRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -535,6 +570,7 @@ impl ::serde::Serialize for ModelRequest {
     }
 }
 
+#[cfg(feature = "things")]
 impl<'de> ::serde::Deserialize<'de> for ModelRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -561,6 +597,7 @@ impl<'de> ::serde::Deserialize<'de> for ModelRequest {
 }
 
 /// The `LDAPProviderRequest` schema.
+#[cfg(feature = "things")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct LDAPProviderRequest {
     pub name: ::std::string::String,
@@ -569,6 +606,7 @@ pub struct LDAPProviderRequest {
 }
 
 /// The `OAuth2ProviderRequest` schema.
+#[cfg(feature = "things")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct OAuth2ProviderRequest {
     pub name: ::std::string::String,
@@ -579,8 +617,10 @@ pub struct OAuth2ProviderRequest {
 /// The `Choice` schema.
 ///
 /// Decoded by trying each variant in order; the first that fits wins.
+#[cfg(feature = "things")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum Choice {
     /// Alternative 1 of the schema.
     OddEnum(OddEnum),
@@ -592,6 +632,7 @@ pub enum Choice {
 pub type NullEnum = ::serde_json::Value;
 
 /// A tree; the parent link makes it recursive through an object.
+#[cfg(feature = "things")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Node {
     pub name: ::std::string::String,
@@ -602,6 +643,7 @@ pub struct Node {
 }
 
 /// The `PairA` schema.
+#[cfg(feature = "things")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PairA {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -611,12 +653,14 @@ pub struct PairA {
 }
 
 /// The `PairB` schema.
+#[cfg(feature = "things")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PairB {
     pub a: ::std::boxed::Box<PairA>,
 }
 
 /// The `Merged` schema.
+#[cfg(feature = "things")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Merged {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -627,9 +671,11 @@ pub struct Merged {
 }
 
 /// The `Names` schema.
+#[cfg(feature = "things")]
 pub type Names = ::std::vec::Vec<::std::string::String>;
 
 /// The `UploadRequest` schema.
+#[cfg(feature = "things")]
 #[derive(Debug)]
 pub struct UploadRequest {
     pub file: super::runtime::FilePart,
@@ -639,6 +685,7 @@ pub struct UploadRequest {
     pub expires: super::runtime::Nullable<::chrono::DateTime<::chrono::Utc>>,
 }
 
+#[cfg(feature = "things")]
 impl UploadRequest {
     /// The `multipart/form-data` body this value is sent as.
     pub fn into_multipart(
@@ -673,8 +720,10 @@ impl UploadRequest {
 
 /// Inline schema at `#/paths/~1things~1{thing_id}~1/get/parameters/1/schema`.
 ///
-/// Values outside the schema (from a newer authentik) are kept in `ThingsRetrieveKind::Unknown`.
+/// Values outside the schema (from a newer authentik) are kept in `ThingsRetrieveKind::Unknown`. The enum is `#[non_exhaustive]`: a value added by a later schema is not a breaking change.
+#[cfg(feature = "things")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ThingsRetrieveKind {
     /// `big`
     Big,
@@ -684,6 +733,7 @@ pub enum ThingsRetrieveKind {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "things")]
 impl ThingsRetrieveKind {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -703,12 +753,14 @@ impl ThingsRetrieveKind {
     }
 }
 
+#[cfg(feature = "things")]
 impl ::core::convert::From<&str> for ThingsRetrieveKind {
     fn from(value: &str) -> Self {
         Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
     }
 }
 
+#[cfg(feature = "things")]
 impl ::core::convert::From<::std::string::String> for ThingsRetrieveKind {
     fn from(value: ::std::string::String) -> Self {
         match Self::known(&value) {
@@ -718,6 +770,7 @@ impl ::core::convert::From<::std::string::String> for ThingsRetrieveKind {
     }
 }
 
+#[cfg(feature = "things")]
 impl ::core::str::FromStr for ThingsRetrieveKind {
     type Err = ::core::convert::Infallible;
     fn from_str(value: &str) -> ::core::result::Result<Self, Self::Err> {
@@ -725,12 +778,14 @@ impl ::core::str::FromStr for ThingsRetrieveKind {
     }
 }
 
+#[cfg(feature = "things")]
 impl ::core::fmt::Display for ThingsRetrieveKind {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "things")]
 impl ::serde::Serialize for ThingsRetrieveKind {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -740,6 +795,7 @@ impl ::serde::Serialize for ThingsRetrieveKind {
     }
 }
 
+#[cfg(feature = "things")]
 impl<'de> ::serde::Deserialize<'de> for ThingsRetrieveKind {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -748,6 +804,7 @@ impl<'de> ::serde::Deserialize<'de> for ThingsRetrieveKind {
     }
 }
 
+#[cfg(feature = "things")]
 impl super::runtime::ParamValue for ThingsRetrieveKind {
     fn write_param(&self, out: &mut ::std::string::String) {
         out.push_str(self.as_str());

@@ -5,8 +5,9 @@
 
 /// The `AuthenticationEnum` schema.
 ///
-/// Values outside the schema (from a newer authentik) are kept in `AuthenticationEnum::Unknown`.
+/// Values outside the schema (from a newer authentik) are kept in `AuthenticationEnum::Unknown`. The enum is `#[non_exhaustive]`: a value added by a later schema is not a breaking change.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AuthenticationEnum {
     /// `none`
     None,
@@ -104,8 +105,9 @@ impl super::runtime::ParamValue for AuthenticationEnum {
 
 /// The `DeniedActionEnum` schema.
 ///
-/// Values outside the schema (from a newer authentik) are kept in `DeniedActionEnum::Unknown`.
+/// Values outside the schema (from a newer authentik) are kept in `DeniedActionEnum::Unknown`. The enum is `#[non_exhaustive]`: a value added by a later schema is not a breaking change.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DeniedActionEnum {
     /// `message_continue`
     MessageContinue,
@@ -241,8 +243,9 @@ pub struct Flow {
 
 /// The `FlowDesignationEnum` schema.
 ///
-/// Values outside the schema (from a newer authentik) are kept in `FlowDesignationEnum::Unknown`.
+/// Values outside the schema (from a newer authentik) are kept in `FlowDesignationEnum::Unknown`. The enum is `#[non_exhaustive]`: a value added by a later schema is not a breaking change.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FlowDesignationEnum {
     /// `authentication`
     Authentication,
@@ -346,8 +349,9 @@ impl super::runtime::ParamValue for FlowDesignationEnum {
 
 /// The `FlowLayoutEnum` schema.
 ///
-/// Values outside the schema (from a newer authentik) are kept in `FlowLayoutEnum::Unknown`.
+/// Values outside the schema (from a newer authentik) are kept in `FlowLayoutEnum::Unknown`. The enum is `#[non_exhaustive]`: a value added by a later schema is not a breaking change.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FlowLayoutEnum {
     /// `stacked`
     Stacked,
@@ -531,8 +535,9 @@ pub struct PatchedInvitationRequest {
 
 /// The `PolicyEngineMode` schema.
 ///
-/// Values outside the schema (from a newer authentik) are kept in `PolicyEngineMode::Unknown`.
+/// Values outside the schema (from a newer authentik) are kept in `PolicyEngineMode::Unknown`. The enum is `#[non_exhaustive]`: a value added by a later schema is not a breaking change.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PolicyEngineMode {
     /// `all`
     All,

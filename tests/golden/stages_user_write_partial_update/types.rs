@@ -5,8 +5,9 @@
 
 /// The `DeniedActionEnum` schema.
 ///
-/// Values outside the schema (from a newer authentik) are kept in `DeniedActionEnum::Unknown`.
+/// Values outside the schema (from a newer authentik) are kept in `DeniedActionEnum::Unknown`. The enum is `#[non_exhaustive]`: a value added by a later schema is not a breaking change.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DeniedActionEnum {
     /// `message_continue`
     MessageContinue,
@@ -92,8 +93,9 @@ impl super::runtime::ParamValue for DeniedActionEnum {
 
 /// The `FlowDesignationEnum` schema.
 ///
-/// Values outside the schema (from a newer authentik) are kept in `FlowDesignationEnum::Unknown`.
+/// Values outside the schema (from a newer authentik) are kept in `FlowDesignationEnum::Unknown`. The enum is `#[non_exhaustive]`: a value added by a later schema is not a breaking change.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FlowDesignationEnum {
     /// `authentication`
     Authentication,
@@ -197,8 +199,9 @@ impl super::runtime::ParamValue for FlowDesignationEnum {
 
 /// The `FlowLayoutEnum` schema.
 ///
-/// Values outside the schema (from a newer authentik) are kept in `FlowLayoutEnum::Unknown`.
+/// Values outside the schema (from a newer authentik) are kept in `FlowLayoutEnum::Unknown`. The enum is `#[non_exhaustive]`: a value added by a later schema is not a breaking change.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FlowLayoutEnum {
     /// `stacked`
     Stacked,
@@ -388,8 +391,9 @@ pub struct PatchedUserWriteStageRequest {
 
 /// The `PolicyEngineMode` schema.
 ///
-/// Values outside the schema (from a newer authentik) are kept in `PolicyEngineMode::Unknown`.
+/// Values outside the schema (from a newer authentik) are kept in `PolicyEngineMode::Unknown`. The enum is `#[non_exhaustive]`: a value added by a later schema is not a breaking change.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PolicyEngineMode {
     /// `all`
     All,
@@ -471,8 +475,9 @@ impl super::runtime::ParamValue for PolicyEngineMode {
 
 /// The `UserCreationModeEnum` schema.
 ///
-/// Values outside the schema (from a newer authentik) are kept in `UserCreationModeEnum::Unknown`.
+/// Values outside the schema (from a newer authentik) are kept in `UserCreationModeEnum::Unknown`. The enum is `#[non_exhaustive]`: a value added by a later schema is not a breaking change.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UserCreationModeEnum {
     /// `never_create`
     NeverCreate,
@@ -560,8 +565,9 @@ impl super::runtime::ParamValue for UserCreationModeEnum {
 
 /// The `UserTypeEnum` schema.
 ///
-/// Values outside the schema (from a newer authentik) are kept in `UserTypeEnum::Unknown`.
+/// Values outside the schema (from a newer authentik) are kept in `UserTypeEnum::Unknown`. The enum is `#[non_exhaustive]`: a value added by a later schema is not a breaking change.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UserTypeEnum {
     /// `internal`
     Internal,

@@ -27,3 +27,17 @@ pub fn assert_golden(path: &str, actual: &str) {
         );
     }
 }
+
+/// Lines removed from and added to `old` to make `new`.
+pub fn changed_lines(old: &str, new: &str) -> (usize, usize) {
+    let diff = similar::TextDiff::from_lines(old, new);
+    let mut counts = (0, 0);
+    for change in diff.iter_all_changes() {
+        match change.tag() {
+            similar::ChangeTag::Delete => counts.0 += 1,
+            similar::ChangeTag::Insert => counts.1 += 1,
+            similar::ChangeTag::Equal => {}
+        }
+    }
+    counts
+}

@@ -1,0 +1,100 @@
+//! One cargo feature per tag.
+//!
+//! A downstream crate that enables only `stages` compiles only the
+//! operations tagged `stages` and the types they reach; `default` enables
+//! every tag. Each type is compiled when any tag that reaches it is enabled,
+//! so a type shared across tags works whatever subset is chosen. Types no
+//! operation reaches, and types every tag reaches, are always compiled.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::Selection;
+use crate::ir::analysis::reachable;
+use crate::ir::{Api, TypeId};
+use crate::naming::Names;
+
+/// Which tags reach what.
+#[derive(Debug, Clone)]
+pub struct TagFeatures {
+    /// Per tag (by index in `Names::tags`): its feature name.
+    pub names: Vec<String>,
+    /// Per tag: whether any selected operation has it.
+    pub used: Vec<bool>,
+    /// Per type: the tags whose operations reach it, in tag order.
+    pub per_type: Vec<Vec<usize>>,
+}
+
+impl TagFeatures {
+    /// Works out the features of the selected operations.
+    pub fn new(api: &Api, names: &Names, selection: &Selection) -> Self {
+        let tag_count = names.tags.len();
+        let mut per_type = vec![Vec::new(); api.types.len()];
+        let mut used = vec![false; tag_count];
+        for (tag, used) in used.iter_mut().enumerate() {
+            let operations: Vec<_> = api
+                .operations
+                .iter()
+                .zip(&names.operations)
+                .zip(&selection.operations)
+                .filter(|((_, op_names), selected)| **selected && op_names.tag == tag)
+                .map(|((operation, _), _)| operation)
+                .collect();
+            *used = !operations.is_empty();
+            for (index, reached) in reachable(api, operations).into_iter().enumerate() {
+                if reached {
+                    per_type[index].push(tag);
+                }
+            }
+        }
+        Self {
+            names: names.tags.iter().map(|t| feature_name(&t.module)).collect(),
+            used,
+            per_type,
+        }
+    }
+
+    /// `#[cfg(...)]` for a type: any tag that reaches it.
+    pub fn for_type(&self, id: TypeId) -> Option<TokenStream> {
+        self.for_tags(&self.per_type[id.0])
+    }
+
+    /// `#[cfg(...)]` for code any of `tags` needs. Code no tag needs, and
+    /// code every tag needs (`ValidationError`, `Pagination`), is always
+    /// compiled: gating the latter would only list every feature.
+    pub fn for_tags(&self, tags: &[usize]) -> Option<TokenStream> {
+        let used = self.used.iter().filter(|u| **u).count();
+        if tags.len() >= used {
+            return None;
+        }
+        let features: Vec<&str> = tags.iter().map(|t| self.names[*t].as_str()).collect();
+        match features.as_slice() {
+            [] => None,
+            [one] => Some(quote! { #[cfg(feature = #one)] }),
+            many => Some(quote! { #[cfg(any(#(feature = #many),*))] }),
+        }
+    }
+
+    /// The `[features]` table of the manifest.
+    pub fn manifest_table(&self) -> String {
+        let enabled: Vec<&String> = self
+            .names
+            .iter()
+            .zip(&self.used)
+            .filter(|(_, used)| **used)
+            .map(|(name, _)| name)
+            .collect();
+        let mut out = String::from("\n[features]\n");
+        let quoted: Vec<String> = enabled.iter().map(|name| format!("{name:?}")).collect();
+        out.push_str(&format!("default = [{}]\n", quoted.join(", ")));
+        for name in enabled {
+            out.push_str(&format!("{name} = []\n"));
+        }
+        out
+    }
+}
+
+/// A tag module's feature name: its module name, without `r#`.
+pub fn feature_name(module: &str) -> String {
+    module.strip_prefix("r#").unwrap_or(module).to_string()
+}
