@@ -3,5 +3,5 @@ pub use self::enums::deserialize_enum;
 pub use self::error::{DecodeError, Failure, RequestError, StatusError, TransportError};
 pub use self::multipart::{FilePart, Multipart};
 pub use self::nullable::Nullable;
-pub use self::pagination::{paginate, Page};
+pub use self::pagination::{pages, paginate, Page};
 pub use self::request::{path_param, Auth, ListStyle, ParamValue, Request, Response};

@@ -4,8 +4,11 @@ use std::future::Future;
 use futures_util::stream::{self, Stream};
 use serde::de::DeserializeOwned;
 
+use std::ops::RangeInclusive;
+
+use super::client::Client;
 use super::error::{DecodeError, Failure};
-use super::request::{decode, Response};
+use super::request::{decode, Request, Response};
 
 /// One page of a paginated list: its items, and the number of the next page.
 #[derive(Debug)]
@@ -74,12 +77,12 @@ impl<T: DeserializeOwned, E: From<Failure>> Page<T, E> {
 /// page's `next` while that moves forward, ends after the last page, and
 /// ends after yielding the error of a page that could not be fetched. The
 /// stream is boxed, so it is `Unpin`: `stream.next().await` works as is.
-pub fn paginate<'a, T, E, F, Fut>(first: i64, fetch: F) -> impl Stream<Item = Result<T, E>> + Unpin + 'a
+pub fn paginate<'a, T, E, F, Fut>(first: i64, fetch: F) -> impl Stream<Item = Result<T, E>> + Unpin + Send + 'a
 where
-    T: 'a,
-    E: 'a,
-    F: FnMut(i64) -> Fut + 'a,
-    Fut: Future<Output = Result<Page<T, E>, E>> + 'a,
+    T: Send + 'a,
+    E: Send + 'a,
+    F: FnMut(i64) -> Fut + Send + 'a,
+    Fut: Future<Output = Result<Page<T, E>, E>> + Send + 'a,
 {
     struct State<T, E, F> {
         next: Option<i64>,
@@ -110,4 +113,40 @@ where
             }
         }
     }))
+}
+
+/// Every item of a paginated list operation, as a stream. `request` builds
+/// the request for a page number; a response with a status in `success` is
+/// a page `P`, which `split` turns into its items and the next page number
+/// (`results` and `pagination.next` of authentik's `Paginated*List`, named
+/// by `keys` for the item-by-item fallback); any other response goes
+/// through `error`.
+pub fn pages<'a, P, T, E, R>(
+    client: &'a Client,
+    first: i64,
+    mut request: R,
+    success: RangeInclusive<u16>,
+    error: fn(Response) -> E,
+    split: fn(P) -> (Vec<T>, i64),
+    keys: [&'static str; 3],
+) -> impl Stream<Item = Result<T, E>> + Unpin + Send + 'a
+where
+    P: DeserializeOwned + 'a,
+    T: DeserializeOwned + Send + 'a,
+    E: From<Failure> + Send + 'a,
+    R: FnMut(i64) -> Result<Request, E> + Send + 'a,
+{
+    paginate(first, move |page| {
+        let request = request(page);
+        let success = success.clone();
+        async move {
+            let response = client.execute(request?).await?;
+            if success.contains(&response.status()) {
+                let [results, pagination, next] = keys;
+                Page::decode(&response, split, results, pagination, next)
+            } else {
+                Err(error(response))
+            }
+        }
+    })
 }

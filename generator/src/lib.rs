@@ -175,18 +175,32 @@ impl Generator {
     pub fn model(&self) -> Result<Model, Error> {
         let started = Instant::now();
         let source = self.source()?;
-        let (document, mut diagnostics) = self.corrected_document(&source)?;
-        let loaded = Instant::now();
+        let (document, diagnostics) = self.corrected_document(&source)?;
+        if self.strict {
+            if let Some(first) = diagnostics.first() {
+                return Err(first.clone().into_error());
+            }
+        }
+        let load = started.elapsed();
+        let mut model = self.model_of(&document, &source.name)?;
+        model.diagnostics.splice(0..0, diagnostics);
+        model.load = load;
+        Ok(model)
+    }
 
-        let file = source.name.as_str();
-        let resolver = resolve::Resolver::new(&document, file);
+    /// The model of a document already parsed and corrected (see
+    /// [`load::parse`] and [`Overrides::apply`]); `file` names it in
+    /// messages. [`Generator::model`] is this after loading.
+    pub fn model_of(&self, document: &openapiv3::OpenAPI, file: &str) -> Result<Model, Error> {
+        let started = Instant::now();
+        let resolver = resolve::Resolver::new(document, file);
         let built = ir::build::build(&resolver)?;
         let mut api = built.api;
         ir::analysis::check_aliases(&api, file)?;
         ir::analysis::check_inhabited(&api, file)?;
         ir::analysis::indirection(&mut api);
         let (names, naming_diagnostics) = naming::assign(&api, file);
-        diagnostics.extend(built.diagnostics);
+        let mut diagnostics = built.diagnostics;
         diagnostics.extend(naming_diagnostics);
         if self.strict {
             if let Some(first) = diagnostics.first().cloned() {
@@ -206,8 +220,8 @@ impl Generator {
             diagnostics,
             left_out: built.left_out,
             schema_label: schema_label(file),
-            load: loaded - started,
-            model: loaded.elapsed(),
+            load: Duration::ZERO,
+            model: started.elapsed(),
         })
     }
 
@@ -224,10 +238,7 @@ impl Generator {
             load,
             model: model_time,
         } = model;
-        let mut selection = self.selection(&api, &label)?;
-        if self.tag_features.unwrap_or(self.layout == Layout::Crate) {
-            selection.features = Some(emit::features::TagFeatures::new(&api, &names, &selection));
-        }
+        let selection = self.selection(&api, &names, &label)?;
         let plan = emit::plan(&api, &names, &selection, &label);
         let rendered = emit::render(&api, &names, &selection, &plan)?;
         let header = emit::header(&api, &label);
@@ -302,7 +313,26 @@ impl Generator {
         Ok((generated, report))
     }
 
-    fn selection(&self, api: &ir::Api, label: &str) -> Result<emit::Selection, Error> {
+    /// What [`Generator::generate`] emits of a model: the chosen operations,
+    /// the types they need, and the tag features.
+    pub fn selection_of(&self, model: &Model) -> Result<emit::Selection, Error> {
+        self.selection(&model.api, &model.names, &model.schema_label)
+    }
+
+    fn selection(
+        &self,
+        api: &ir::Api,
+        names: &naming::Names,
+        label: &str,
+    ) -> Result<emit::Selection, Error> {
+        let mut selection = self.chosen(api, label)?;
+        if self.tag_features.unwrap_or(self.layout == Layout::Crate) {
+            selection.features = Some(emit::features::TagFeatures::new(api, names, &selection));
+        }
+        Ok(selection)
+    }
+
+    fn chosen(&self, api: &ir::Api, label: &str) -> Result<emit::Selection, Error> {
         let Some(wanted) = &self.operations else {
             return Ok(emit::Selection::all(api));
         };

@@ -44,6 +44,13 @@ pub const UNKNOWN_VARIANT: &str = "Unknown";
 /// bodies get variants named after their types, beside these.
 pub const FIXED_ERROR_VARIANTS: [&str; 5] = ["Status", "Decode", "Timeout", "Transport", "Request"];
 
+/// Names an API module imports or takes from the prelude; its own types
+/// (the tag's struct, parameter structs) avoid them.
+pub const MODULE_RESERVED: [&str; 13] = [
+    "Error", "Result", "Option", "Some", "None", "Ok", "Err", "String", "Vec", "Box", "Unpin",
+    "Send", "ToOwned",
+];
+
 /// Methods the runtime's `Client` has already; tag accessors avoid them.
 const CLIENT_METHODS: [&str; 6] = ["new", "builder", "base_url", "execute", "clone", "fmt"];
 
@@ -96,6 +103,8 @@ pub struct OperationNames {
     pub stream: Option<String>,
     /// For a paginated list: the function that builds the request.
     pub request_fn: Option<String>,
+    /// The function of the `error` module that decodes its error responses.
+    pub error_fn: String,
 }
 
 /// Decides every identifier, reporting each collision it had to resolve.
@@ -200,6 +209,10 @@ pub fn assign(api: &Api, file: &str) -> (Names, Vec<Diagnostic>) {
                 let module = modules.claim(&snake_name(word, "other"));
                 let accessor = accessors.claim(&snake_name(word, "other"));
                 let mut types = Taken::default();
+                // The module imports `Error` and writes prelude names short.
+                for reserved in MODULE_RESERVED {
+                    types.claim(reserved);
+                }
                 let api_struct = types.claim(&camel_name(word));
                 names.tags.push(TagNames {
                     tag: tag.map(str::to_string),
@@ -249,6 +262,7 @@ pub fn assign(api: &Api, file: &str) -> (Names, Vec<Diagnostic>) {
             params_struct,
             stream,
             request_fn,
+            error_fn: String::new(),
         });
     }
 
@@ -272,7 +286,75 @@ pub fn assign(api: &Api, file: &str) -> (Names, Vec<Diagnostic>) {
             names.error_variants.push((*id, name));
         }
     }
+    name_error_fns(api, &mut names);
     (names, diagnostics)
+}
+
+/// The declared error bodies of an operation: (status, type), by status.
+pub type ErrorTable = Vec<(u16, TypeId)>;
+
+/// The typed error bodies an operation declares, by status: JSON bodies of
+/// named types on explicit non-success status codes.
+pub fn error_table(names: &Names, operation: &crate::ir::Operation) -> ErrorTable {
+    let mut table: ErrorTable = operation
+        .responses
+        .iter()
+        .filter_map(|response| match (response.status, &response.content) {
+            (Status::Code(code), Content::Json(Shape::Named(id)))
+                if !response.status.is_success()
+                    && names.error_variants.iter().any(|(known, _)| known == id) =>
+            {
+                Some((code, *id))
+            }
+            _ => None,
+        })
+        .collect();
+    table.sort_unstable_by_key(|(code, _)| *code);
+    table.dedup_by_key(|(code, _)| *code);
+    table
+}
+
+/// Names the function that decodes each operation's errors after the
+/// statuses it declares (`status_400_403`), with the types only when two
+/// tables declare the same statuses; a name does not depend on which other
+/// operations exist, so regenerating keeps it.
+fn name_error_fns(api: &Api, names: &mut Names) {
+    let tables: Vec<ErrorTable> = api
+        .operations
+        .iter()
+        .map(|op| error_table(names, op))
+        .collect();
+    let mut by_statuses: std::collections::BTreeMap<Vec<u16>, Vec<&ErrorTable>> =
+        Default::default();
+    for table in &tables {
+        let statuses = table.iter().map(|(code, _)| *code).collect();
+        let known = by_statuses.entry(statuses).or_default();
+        if !known.contains(&table) {
+            known.push(table);
+        }
+    }
+    for (index, table) in tables.iter().enumerate() {
+        let statuses: Vec<u16> = table.iter().map(|(code, _)| *code).collect();
+        let name = if table.is_empty() {
+            "unexpected_status".to_string()
+        } else if by_statuses
+            .get(&statuses)
+            .is_some_and(|tables| tables.len() == 1)
+        {
+            let codes: Vec<String> = statuses.iter().map(u16::to_string).collect();
+            format!("status_{}", codes.join("_"))
+        } else {
+            let mut name = String::from("status");
+            for (code, id) in table {
+                name.push_str(&format!(
+                    "_{code}_{}",
+                    snake_name(&names.types[id.0], "body")
+                ));
+            }
+            name
+        };
+        names.operations[index].error_fn = name;
+    }
 }
 
 /// The identifier a type wants before collisions are resolved.

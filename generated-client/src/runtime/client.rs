@@ -2,10 +2,12 @@
 //! The client: base URL, credentials, timeouts, retries, sending.
 
 use std::fmt;
+use std::ops::RangeInclusive;
 use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::header::{HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE, COOKIE};
+use serde::de::DeserializeOwned;
 
 use super::error::{Failure, RequestError, TransportError};
 use super::request::{Auth, Body, Request, Response};
@@ -188,6 +190,67 @@ impl Client {
             tokio::time::sleep(retry.delay(attempt)).await;
             attempt += 1;
             pending = again;
+        }
+    }
+
+    /// Sends a request and decodes a response with a status in `success` as
+    /// JSON; any other response is handed to `error`, the operation's table
+    /// of declared error bodies.
+    pub async fn json<T, E>(&self, request: Request, success: RangeInclusive<u16>, error: fn(Response) -> E) -> Result<T, E>
+    where
+        T: DeserializeOwned,
+        E: From<Failure>,
+    {
+        let response = self.execute(request).await?;
+        if success.contains(&response.status()) {
+            Ok(response.json()?)
+        } else {
+            Err(error(response))
+        }
+    }
+
+    /// Like [`Client::json`], for a status that may come without a body (a
+    /// 204 that declares one): `None` when the body is empty.
+    pub async fn json_if_any<T, E>(&self, request: Request, success: RangeInclusive<u16>, error: fn(Response) -> E) -> Result<Option<T>, E>
+    where
+        T: DeserializeOwned,
+        E: From<Failure>,
+    {
+        let response = self.execute(request).await?;
+        if success.contains(&response.status()) {
+            Ok(response.json_if_any()?)
+        } else {
+            Err(error(response))
+        }
+    }
+
+    /// Sends a request whose success response has no body worth reading.
+    pub async fn empty<E: From<Failure>>(&self, request: Request, success: RangeInclusive<u16>, error: fn(Response) -> E) -> Result<(), E> {
+        let response = self.execute(request).await?;
+        if success.contains(&response.status()) {
+            Ok(())
+        } else {
+            Err(error(response))
+        }
+    }
+
+    /// Sends a request whose success response is text (YAML, XML, ...).
+    pub async fn text<E: From<Failure>>(&self, request: Request, success: RangeInclusive<u16>, error: fn(Response) -> E) -> Result<String, E> {
+        let response = self.execute(request).await?;
+        if success.contains(&response.status()) {
+            Ok(response.text()?)
+        } else {
+            Err(error(response))
+        }
+    }
+
+    /// Sends a request whose success response is bytes (a file download).
+    pub async fn bytes<E: From<Failure>>(&self, request: Request, success: RangeInclusive<u16>, error: fn(Response) -> E) -> Result<Vec<u8>, E> {
+        let response = self.execute(request).await?;
+        if success.contains(&response.status()) {
+            Ok(response.into_bytes())
+        } else {
+            Err(error(response))
         }
     }
 

@@ -12,48 +12,8 @@ use quote::{format_ident, quote};
 use super::docs::code;
 use super::shape::ident;
 use super::Selection;
-use crate::ir::{Api, Content, Operation, Shape, Status, TypeId};
-use crate::naming::{snake_name, Names};
-
-/// The declared error bodies of an operation: (status, type), by status.
-pub type ErrorTable = Vec<(u16, TypeId)>;
-
-/// The declared error bodies of an operation, by status.
-pub fn error_table(names: &Names, operation: &Operation) -> ErrorTable {
-    let mut table: Vec<(u16, TypeId)> = operation
-        .responses
-        .iter()
-        .filter_map(|response| match (response.status, &response.content) {
-            (Status::Code(code), Content::Json(Shape::Named(id)))
-                if !response.status.is_success()
-                    && names.error_variants.iter().any(|(known, _)| known == id) =>
-            {
-                Some((code, *id))
-            }
-            _ => None,
-        })
-        .collect();
-    table.sort_unstable_by_key(|(code, _)| *code);
-    table.dedup_by_key(|(code, _)| *code);
-    table
-}
-
-/// The name of the function that turns a response into the error an
-/// operation with this table declares: named by its content, so it is
-/// stable when operations come and go.
-pub fn error_fn_name(names: &Names, table: &[(u16, TypeId)]) -> String {
-    if table.is_empty() {
-        return "unexpected_status".into();
-    }
-    let mut name = String::from("status");
-    for (code, id) in table {
-        name.push_str(&format!(
-            "_{code}_{}",
-            snake_name(&names.types[id.0], "body")
-        ));
-    }
-    name
-}
+use crate::ir::{Api, TypeId};
+use crate::naming::{error_table, ErrorTable, Names};
 
 /// The `error` module's items.
 pub fn error_module(api: &Api, names: &Names, selection: &Selection) -> TokenStream {
@@ -81,7 +41,7 @@ pub fn error_module(api: &Api, names: &Names, selection: &Selection) -> TokenStr
                 /// The HTTP status code.
                 status: u16,
                 /// The decoded body.
-                body: ::std::boxed::Box<super::types::#ty>,
+                body: Box<super::types::#ty>,
             },
         }
     });
@@ -93,24 +53,25 @@ pub fn error_module(api: &Api, names: &Names, selection: &Selection) -> TokenStr
         quote! {
             #cfg
             Self::#variant { status, body } => match ::serde_json::to_string(body) {
-                ::core::result::Result::Ok(json) => ::core::write!(f, #with_body, status, json),
-                ::core::result::Result::Err(_) => ::core::write!(f, #without_body, status),
+                Ok(json) => ::core::write!(f, #with_body, status, json),
+                Err(_) => ::core::write!(f, #without_body, status),
             },
         }
     });
     let status_arms = variants.iter().map(|(id, variant)| {
         let cfg = gate(*id);
         let variant = ident(variant);
-        quote! { #cfg Self::#variant { status, .. } => ::core::option::Option::Some(*status), }
+        quote! { #cfg Self::#variant { status, .. } => Some(*status), }
     });
     let source_arms = variants.iter().map(|(id, variant)| {
         let cfg = gate(*id);
         let variant = ident(variant);
-        quote! { #cfg Self::#variant { .. } => ::core::option::Option::None, }
+        quote! { #cfg Self::#variant { .. } => None, }
     });
 
-    // Each distinct table once, with the tags whose operations use it.
-    let mut tables: Vec<(ErrorTable, Vec<usize>)> = Vec::new();
+    // Each distinct table once, with its function's name and the tags whose
+    // operations use it.
+    let mut tables: Vec<(ErrorTable, &str, Vec<usize>)> = Vec::new();
     let selected = api
         .operations
         .iter()
@@ -120,24 +81,24 @@ pub fn error_module(api: &Api, names: &Names, selection: &Selection) -> TokenStr
         .map(|(operation, _)| operation);
     for (operation, op_names) in selected {
         let table = error_table(names, operation);
-        let index = match tables.iter().position(|(known, _)| *known == table) {
+        let index = match tables.iter().position(|(known, _, _)| *known == table) {
             Some(index) => index,
             None => {
-                tables.push((table, Vec::new()));
+                tables.push((table, &op_names.error_fn, Vec::new()));
                 tables.len() - 1
             }
         };
-        if !tables[index].1.contains(&op_names.tag) {
-            tables[index].1.push(op_names.tag);
+        if !tables[index].2.contains(&op_names.tag) {
+            tables[index].2.push(op_names.tag);
         }
     }
-    let functions = tables.iter().map(|(table, tags)| {
+    let functions = tables.iter().map(|(table, name, tags)| {
         let cfg = features.and_then(|f| {
             let mut tags = tags.clone();
             tags.sort_unstable();
             f.for_tags(&tags)
         });
-        error_fn(names, table, cfg)
+        error_fn(names, table, name, cfg)
     });
 
     quote! {
@@ -169,12 +130,12 @@ pub fn error_module(api: &Api, names: &Names, selection: &Selection) -> TokenStr
 
         impl Error {
             /// The HTTP status, when a response arrived.
-            pub fn status(&self) -> ::core::option::Option<u16> {
+            pub fn status(&self) -> Option<u16> {
                 match self {
                     #(#status_arms)*
-                    Self::Status(error) => ::core::option::Option::Some(error.status()),
-                    Self::Decode(error) => ::core::option::Option::Some(error.status()),
-                    Self::Timeout(_) | Self::Transport(_) | Self::Request(_) => ::core::option::Option::None,
+                    Self::Status(error) => Some(error.status()),
+                    Self::Decode(error) => Some(error.status()),
+                    Self::Timeout(_) | Self::Transport(_) | Self::Request(_) => None,
                 }
             }
         }
@@ -192,18 +153,18 @@ pub fn error_module(api: &Api, names: &Names, selection: &Selection) -> TokenStr
         }
 
         impl ::std::error::Error for Error {
-            fn source(&self) -> ::core::option::Option<&(dyn ::std::error::Error + 'static)> {
+            fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
                 match self {
                     #(#source_arms)*
-                    Self::Status(error) => ::core::option::Option::Some(error),
-                    Self::Decode(error) => ::core::option::Option::Some(error),
-                    Self::Timeout(error) | Self::Transport(error) => ::core::option::Option::Some(error),
-                    Self::Request(error) => ::core::option::Option::Some(error),
+                    Self::Status(error) => Some(error),
+                    Self::Decode(error) => Some(error),
+                    Self::Timeout(error) | Self::Transport(error) => Some(error),
+                    Self::Request(error) => Some(error),
                 }
             }
         }
 
-        impl ::core::convert::From<super::runtime::Failure> for Error {
+        impl From<super::runtime::Failure> for Error {
             fn from(failure: super::runtime::Failure) -> Self {
                 match failure {
                     super::runtime::Failure::Request(error) => Self::Request(error),
@@ -214,7 +175,7 @@ pub fn error_module(api: &Api, names: &Names, selection: &Selection) -> TokenStr
             }
         }
 
-        impl ::core::convert::From<super::runtime::RequestError> for Error {
+        impl From<super::runtime::RequestError> for Error {
             fn from(error: super::runtime::RequestError) -> Self {
                 Self::Request(error)
             }
@@ -238,8 +199,13 @@ fn statuses_of(api: &Api, names: &Names, id: TypeId) -> String {
     codes.join(" or ")
 }
 
-fn error_fn(names: &Names, table: &[(u16, TypeId)], cfg: Option<TokenStream>) -> TokenStream {
-    let name = format_ident!("{}", error_fn_name(names, table));
+fn error_fn(
+    names: &Names,
+    table: &[(u16, TypeId)],
+    name: &str,
+    cfg: Option<TokenStream>,
+) -> TokenStream {
+    let name = format_ident!("{}", name);
     let doc = if table.is_empty() {
         " The error of an operation that declares no error bodies.".to_string()
     } else {
@@ -261,11 +227,11 @@ fn error_fn(names: &Names, table: &[(u16, TypeId)], cfg: Option<TokenStream>) ->
             .map(|(_, variant)| ident(variant));
         quote! {
             #code => match response.json() {
-                ::core::result::Result::Ok(body) => Error::#variant {
+                Ok(body) => Error::#variant {
                     status: #code,
-                    body: ::std::boxed::Box::new(body),
+                    body: Box::new(body),
                 },
-                ::core::result::Result::Err(failure) => failure.into(),
+                Err(failure) => failure.into(),
             },
         }
     });

@@ -189,28 +189,63 @@ pub fn render(
     selection: &Selection,
     root: &Module,
 ) -> Result<Rendered, Error> {
-    let mut jobs = Vec::new();
-    collect_jobs(root, &mut jobs);
-    let formatted = in_parallel(&jobs, |piece| match piece {
-        Piece::Type(id) => format_tokens(
-            types::type_item(api, names, *id),
-            &format!("type `{}`", names.types[id.0]),
-            selection.features.as_ref().and_then(|f| f.for_type(*id)),
-        ),
-        Piece::Tag(index) => format_tokens(
-            operations::tag_module(api, names, selection, *index),
-            &format!("module `{}`", names.tags[*index].module),
-            None,
-        ),
-        Piece::Error => format_tokens(
-            errors::error_module(api, names, selection),
-            "the error module",
-            None,
-        ),
-        Piece::Text(text) => Ok(text.clone()),
+    let jobs = pieces(root);
+    let formatted = in_parallel(&jobs, |piece| {
+        match piece_tokens(api, names, selection, piece) {
+            Some(emitted) => format_tokens(emitted.tokens, &emitted.what, emitted.cfg),
+            None => match piece {
+                Piece::Text(text) => Ok(text.clone()),
+                _ => Ok(String::new()),
+            },
+        }
     });
     let mut formatted = formatted.into_iter();
     assemble(root, &mut formatted)
+}
+
+/// The code emitted for one piece, before formatting.
+pub struct Emitted {
+    /// The items.
+    pub tokens: proc_macro2::TokenStream,
+    /// What they are, for messages.
+    pub what: String,
+    /// The `#[cfg]` every item gets.
+    pub cfg: Option<proc_macro2::TokenStream>,
+}
+
+/// Every piece of a planned tree, in the order [`render`] formats them.
+pub fn pieces(root: &Module) -> Vec<Piece> {
+    let mut jobs = Vec::new();
+    collect_jobs(root, &mut jobs);
+    jobs
+}
+
+/// Emits one piece (`None` for text copied as is). Public so benchmarks can
+/// time emitting and formatting apart.
+pub fn piece_tokens(
+    api: &Api,
+    names: &Names,
+    selection: &Selection,
+    piece: &Piece,
+) -> Option<Emitted> {
+    match piece {
+        Piece::Type(id) => Some(Emitted {
+            tokens: types::type_item(api, names, *id),
+            what: format!("type `{}`", names.types[id.0]),
+            cfg: selection.features.as_ref().and_then(|f| f.for_type(*id)),
+        }),
+        Piece::Tag(index) => Some(Emitted {
+            tokens: operations::tag_module(api, names, selection, *index),
+            what: format!("module `{}`", names.tags[*index].module),
+            cfg: None,
+        }),
+        Piece::Error => Some(Emitted {
+            tokens: errors::error_module(api, names, selection),
+            what: "the error module".into(),
+            cfg: None,
+        }),
+        Piece::Text(_) => None,
+    }
 }
 
 fn collect_jobs(module: &Module, jobs: &mut Vec<Piece>) {

@@ -11,13 +11,13 @@ use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use super::docs::{self, code, DocBuilder};
-use super::errors::{error_fn_name, error_table};
 use super::shape::{ident, scalar_type, TypeWriter};
 use super::Selection;
 use crate::ir::analysis::{paging, struct_of, Paging};
 use crate::ir::{
     Api, Auth, Content, Operation, ParamLocation, ParamStyle, Parameter, Scalar, Shape, Status,
 };
+use crate::naming::error_table;
 use crate::naming::{Names, OperationNames};
 
 /// What an operation module needs to know about its surroundings.
@@ -27,13 +27,16 @@ struct Ctx<'a> {
     writer: TypeWriter<'a>,
 }
 
-/// The items of one tag's module.
+/// The items of one tag's module. It imports `error`, `runtime`, `Error`
+/// and (when it names any) `types` from the crate root, so the code below
+/// reads `types::Invitation`, `runtime::Request`.
 pub fn tag_module(api: &Api, names: &Names, selection: &Selection, tag: usize) -> TokenStream {
-    let types_path = quote! { super::super::types:: };
+    let types_path = quote! { types:: };
+    let types_used = std::cell::Cell::new(false);
     let ctx = Ctx {
         api,
         names,
-        writer: TypeWriter::new(names, &types_path),
+        writer: TypeWriter::recording(names, &types_path, &types_used),
     };
     let tag_names = &names.tags[tag];
     let api_struct = ident(&tag_names.api);
@@ -60,14 +63,21 @@ pub fn tag_module(api: &Api, names: &Names, selection: &Selection, tag: usize) -
         methods.push(generated.methods);
     }
 
+    let imports = if types_used.get() {
+        quote! { use super::super::{error, runtime, types, Error}; }
+    } else {
+        quote! { use super::super::{error, runtime, Error}; }
+    };
     quote! {
+        #imports
+
         #[doc = #struct_doc]
         #[derive(Debug, Clone, Copy)]
         pub struct #api_struct<'a> {
-            client: &'a super::super::runtime::Client,
+            client: &'a runtime::Client,
         }
 
-        impl super::super::runtime::Client {
+        impl runtime::Client {
             #[doc = #accessor_doc]
             pub fn #accessor(&self) -> #api_struct<'_> {
                 #api_struct { client: self }
@@ -155,18 +165,15 @@ fn operation_items(
         quote! { let mut request }
     };
     let build = quote! {
-        #binding = super::super::runtime::Request::new(
-            ::reqwest::Method::#method_token,
-            #path,
-            #accept,
-            #auth,
-        );
+        #binding = runtime::Request::new(::reqwest::Method::#method_token, #path, #accept, #auth);
         #(#statements)*
     };
 
-    // Reading the response.
-    let (return_type, success) = success_handling(ctx, op);
-    let error_fn = ident(&error_fn_name(ctx.names, &error_table(ctx.names, op)));
+    // Sending it and reading the response: one shared helper per kind of body.
+    let (return_type, helper) = success_handling(ctx, op);
+    let success = success_range(op);
+    let error_fn = ident(&names.error_fn);
+    let send = quote! { self.client.#helper(request, #success, error::#error_fn).await };
     let doc = method_docs(ctx, op).to_tokens();
     let argument_list: Vec<TokenStream> = arguments
         .iter()
@@ -189,21 +196,20 @@ fn operation_items(
                     stream: &stream,
                     path_args: &path_args,
                     arguments: &argument_list,
+                    success: &success,
                     error_fn: &error_fn,
                 },
             );
             quote! {
-                fn #request_fn(#(#argument_list),*) -> ::core::result::Result<super::super::runtime::Request, super::super::Error> {
+                fn #request_fn(#(#argument_list),*) -> Result<runtime::Request, Error> {
                     #build
-                    ::core::result::Result::Ok(request)
+                    Ok(request)
                 }
 
                 #doc
-                pub async fn #method(&self, #(#argument_list),*) -> ::core::result::Result<#return_type, super::super::Error> {
+                pub async fn #method(&self, #(#argument_list),*) -> Result<#return_type, Error> {
                     let request = Self::#request_fn(#(#argument_names),*)?;
-                    let response = self.client.execute(request).await?;
-                    #success
-                    ::core::result::Result::Err(super::super::error::#error_fn(response))
+                    #send
                 }
 
                 #stream_method
@@ -211,11 +217,9 @@ fn operation_items(
         }
         _ => quote! {
             #doc
-            pub async fn #method(&self, #(#argument_list),*) -> ::core::result::Result<#return_type, super::super::Error> {
+            pub async fn #method(&self, #(#argument_list),*) -> Result<#return_type, Error> {
                 #build
-                let response = self.client.execute(request).await?;
-                #success
-                ::core::result::Result::Err(super::super::error::#error_fn(response))
+                #send
             }
         },
     };
@@ -230,7 +234,7 @@ fn operation_items(
 fn path_argument_type(ctx: &Ctx<'_>, shape: &Shape) -> (TokenStream, bool) {
     match shape {
         Shape::Scalar(Scalar::String) => (quote! { &str }, true),
-        Shape::Scalar(scalar) => (scalar_type(*scalar), false),
+        Shape::Scalar(scalar) => (scalar_type(*scalar, ctx.writer.std()), false),
         other => {
             let ty = ctx.writer.shape(other);
             (quote! { &#ty }, true)
@@ -253,15 +257,15 @@ fn path_expression(template: &str, path_args: &[(Ident, bool, &Parameter)]) -> T
         }
         if let Some((arg, by_ref, _)) = path_args.iter().find(|(_, _, p)| p.wire_name == name) {
             parts.push(if *by_ref {
-                quote! { &super::super::runtime::path_param(#arg) }
+                quote! { &runtime::path_param(#arg) }
             } else {
-                quote! { &super::super::runtime::path_param(&#arg) }
+                quote! { &runtime::path_param(&#arg) }
             });
         }
         rest = &rest[open + close + 1..];
     }
     if parts.is_empty() {
-        return quote! { ::std::string::String::from(#rest) };
+        return quote! { String::from(#rest) };
     }
     if !rest.is_empty() {
         parts.push(quote! { #rest });
@@ -279,13 +283,13 @@ fn accept_of(op: &Operation) -> String {
 
 fn auth_expression(auth: &Auth) -> TokenStream {
     match auth {
-        Auth::None => quote! { super::super::runtime::Auth::None },
-        Auth::Http { scheme, .. } => quote! { super::super::runtime::Auth::Token(#scheme) },
+        Auth::None => quote! { runtime::Auth::None },
+        Auth::Http { scheme, .. } => quote! { runtime::Auth::Token(#scheme) },
         Auth::ApiKey { location, name, .. } => match location {
-            ParamLocation::Query => quote! { super::super::runtime::Auth::QueryKey(#name) },
-            ParamLocation::Cookie => quote! { super::super::runtime::Auth::CookieKey(#name) },
+            ParamLocation::Query => quote! { runtime::Auth::QueryKey(#name) },
+            ParamLocation::Cookie => quote! { runtime::Auth::CookieKey(#name) },
             ParamLocation::Header | ParamLocation::Path => {
-                quote! { super::super::runtime::Auth::HeaderKey(#name) }
+                quote! { runtime::Auth::HeaderKey(#name) }
             }
         },
     }
@@ -295,10 +299,10 @@ fn auth_expression(auth: &Auth) -> TokenStream {
 fn parameter_statement(ctx: &Ctx<'_>, parameter: &Parameter, field: &Ident) -> TokenStream {
     let wire = &parameter.wire_name;
     let list_style = |explode: bool| match (parameter.style, explode) {
-        (_, true) => quote! { super::super::runtime::ListStyle::Exploded },
-        (ParamStyle::SpaceDelimited, false) => quote! { super::super::runtime::ListStyle::Space },
-        (ParamStyle::PipeDelimited, false) => quote! { super::super::runtime::ListStyle::Pipe },
-        (_, false) => quote! { super::super::runtime::ListStyle::Comma },
+        (_, true) => quote! { runtime::ListStyle::Exploded },
+        (ParamStyle::SpaceDelimited, false) => quote! { runtime::ListStyle::Space },
+        (ParamStyle::PipeDelimited, false) => quote! { runtime::ListStyle::Pipe },
+        (_, false) => quote! { runtime::ListStyle::Comma },
     };
     let is_list = matches!(unalias(ctx, &parameter.shape), Shape::List(_));
     match (parameter.location, is_list, parameter.required) {
@@ -309,7 +313,7 @@ fn parameter_statement(ctx: &Ctx<'_>, parameter: &Parameter, field: &Ident) -> T
         (ParamLocation::Query, true, false) => {
             let style = list_style(parameter.explode);
             quote! {
-                if let ::core::option::Option::Some(values) = &params.#field {
+                if let Some(values) = &params.#field {
                     request.query_list(#wire, values, #style);
                 }
             }
@@ -320,13 +324,13 @@ fn parameter_statement(ctx: &Ctx<'_>, parameter: &Parameter, field: &Ident) -> T
         }
         (ParamLocation::Header, _, true) => quote! { request.header(#wire, &params.#field)?; },
         (ParamLocation::Header, _, false) => quote! {
-            if let ::core::option::Option::Some(value) = &params.#field {
+            if let Some(value) = &params.#field {
                 request.header(#wire, value)?;
             }
         },
         (ParamLocation::Cookie, _, true) => quote! { request.cookie(#wire, &params.#field); },
         (ParamLocation::Cookie, _, false) => quote! {
-            if let ::core::option::Option::Some(value) = &params.#field {
+            if let Some(value) = &params.#field {
                 request.cookie(#wire, value);
             }
         },
@@ -364,66 +368,50 @@ fn body_argument(ctx: &Ctx<'_>, content: &Content) -> (TokenStream, TokenStream)
             (quote! { &#ty }, quote! { request.form(body)?; })
         }
         Content::Text => (
-            quote! { ::std::string::String },
+            quote! { String },
             quote! { request.raw("text/plain; charset=utf-8", body); },
         ),
         Content::Binary | Content::Empty => (
-            quote! { ::std::vec::Vec<u8> },
+            quote! { Vec<u8> },
             quote! { request.raw("application/octet-stream", body); },
         ),
     }
 }
 
-/// The return type and the code that returns it for a success status.
-fn success_handling(ctx: &Ctx<'_>, op: &Operation) -> (TokenStream, TokenStream) {
+/// The return type, and the `Client` helper that sends the request and
+/// reads a success response of that kind.
+fn success_handling(ctx: &Ctx<'_>, op: &Operation) -> (TokenStream, Ident) {
     let Some(success) = op.responses.iter().find(|r| r.status.is_success()) else {
-        return (
-            quote! { () },
-            quote! {
-                if (200..300).contains(&response.status()) {
-                    return ::core::result::Result::Ok(());
-                }
-            },
-        );
+        return (quote! { () }, ident("empty"));
     };
-    let condition = success_condition(success.status);
-    let (ty, value) = match &success.content {
+    match &success.content {
+        // A 204 has no body, whatever the schema declares: decode one if any.
         Content::Json(shape) if success.status == Status::Code(204) => {
             let ty = ctx.writer.shape(shape);
-            (
-                quote! { ::core::option::Option<#ty> },
-                quote! { response.json_if_any()? },
-            )
+            (quote! { Option<#ty> }, ident("json_if_any"))
         }
-        Content::Json(shape) => (ctx.writer.shape(shape), quote! { response.json()? }),
-        Content::Text => (
-            quote! { ::std::string::String },
-            quote! { response.text()? },
-        ),
-        Content::Binary => (
-            quote! { ::std::vec::Vec<u8> },
-            quote! { response.into_bytes() },
-        ),
-        Content::Empty | Content::Multipart(_) | Content::Form(_) => (quote! { () }, quote! { () }),
-    };
-    (
-        ty,
-        quote! {
-            if #condition {
-                return ::core::result::Result::Ok(#value);
-            }
-        },
-    )
+        Content::Json(shape) => (ctx.writer.shape(shape), ident("json")),
+        Content::Text => (quote! { String }, ident("text")),
+        Content::Binary => (quote! { Vec<u8> }, ident("bytes")),
+        Content::Empty | Content::Multipart(_) | Content::Form(_) => {
+            (quote! { () }, ident("empty"))
+        }
+    }
 }
 
-/// The test of a response's status against a declared success status.
-fn success_condition(status: Status) -> TokenStream {
-    match status {
-        Status::Code(code) => {
+/// The statuses that mean success: the declared code, or any 2xx.
+fn success_range(op: &Operation) -> TokenStream {
+    match op
+        .responses
+        .iter()
+        .find(|r| r.status.is_success())
+        .map(|r| r.status)
+    {
+        Some(Status::Code(code)) => {
             let code = proc_macro2::Literal::u16_unsuffixed(code);
-            quote! { response.status() == #code }
+            quote! { #code..=#code }
         }
-        _ => quote! { (200..300).contains(&response.status()) },
+        _ => quote! { 200..=299 },
     }
 }
 
@@ -458,32 +446,30 @@ fn method_docs(ctx: &Ctx<'_>, op: &Operation) -> DocBuilder {
         code(&format!("{} {}", op.method.as_str(), op.path)),
         code(&op.id)
     ));
-    let mut errors = Vec::new();
-    for (status, id) in error_table(ctx.names, op) {
-        if let Some((_, variant)) = ctx
-            .names
-            .error_variants
-            .iter()
-            .find(|(known, _)| *known == id)
-        {
-            errors.push(format!(
-                "- [`Error::{variant}`](super::super::Error::{variant}) for status {status};"
-            ));
-        }
-    }
-    let other = if errors.is_empty() {
-        "any status but success"
-    } else {
-        "any other status"
-    };
+    let mut errors: Vec<String> = error_table(ctx.names, op)
+        .into_iter()
+        .filter_map(|(status, id)| {
+            let (_, variant) = ctx
+                .names
+                .error_variants
+                .iter()
+                .find(|(known, _)| *known == id)?;
+            Some(format!("[`Error::{variant}`] for {status}"))
+        })
+        .collect();
     errors.push(format!(
-        "- [`Error::Status`](super::super::Error::Status) for {other};"
+        "[`Error::Status`] for {}",
+        if errors.is_empty() {
+            "any status but success"
+        } else {
+            "any other status"
+        }
     ));
-    errors.push(
-        "- `Transport`, `Timeout`, `Decode` and `Request` errors as for every operation (see [`Error`](super::super::Error)).".into(),
-    );
     doc.line("# Errors");
-    doc.paragraph(errors);
+    doc.line(format!(
+        "{}; and transport, timeout, decode and request errors as for every operation.",
+        errors.join(", ")
+    ));
     doc
 }
 
@@ -508,7 +494,7 @@ fn params_struct_item(
                 all_optional = false;
                 ty
             } else {
-                quote! { ::core::option::Option<#ty> }
+                quote! { Option<#ty> }
             };
             let mut doc = DocBuilder::new();
             doc.schema_docs(&parameter.docs);
@@ -548,6 +534,7 @@ struct StreamParts<'s> {
     stream: &'s Ident,
     path_args: &'s [(Ident, bool, &'s Parameter)],
     arguments: &'s [TokenStream],
+    success: &'s TokenStream,
     error_fn: &'s Ident,
 }
 
@@ -564,58 +551,40 @@ fn stream_method(
         stream,
         path_args,
         arguments,
+        success,
         error_fn,
     } = *parts;
     let item = ctx.writer.shape(&paging.item);
-    let condition = op
-        .responses
-        .iter()
-        .find(|r| r.status.is_success())
-        .map_or_else(|| quote! { true }, |r| success_condition(r.status));
     let page_type = ctx.writer.shape(&Shape::Named(paging.page_type));
+    let params_struct = ident(names.params_struct.as_deref().unwrap_or("Params"));
     let page_field = ident(&names.parameters[paging.page_param]);
-    let page_required = op.parameters[paging.page_param].required;
-    let (first, set_page) = if page_required {
-        (
-            quote! { params.#page_field },
-            quote! { params.#page_field = page; },
-        )
+    let (first, page_value) = if op.parameters[paging.page_param].required {
+        (quote! { params.#page_field }, quote! { page })
     } else {
         (
             quote! { params.#page_field.unwrap_or(1) },
-            quote! { params.#page_field = ::core::option::Option::Some(page); },
+            quote! { Some(page) },
         )
     };
-    let results = &ctx.api.ty(paging.page_type);
-    let results_wire = match &results.kind {
-        crate::ir::TypeKind::Struct(s) => s.fields[paging.results_field].wire_name.clone(),
-        _ => "results".into(),
+    let page = struct_of(ctx.api, &Shape::Named(paging.page_type)).map(|(_, s)| s);
+    let pagination = struct_of(ctx.api, &Shape::Named(paging.pagination_type)).map(|(_, s)| s);
+    let (results_wire, pagination_wire, next_wire) = match (page, pagination) {
+        (Some(page), Some(pagination)) => (
+            page.fields[paging.results_field].wire_name.clone(),
+            page.fields[paging.pagination_field].wire_name.clone(),
+            pagination.fields[paging.next_field].wire_name.clone(),
+        ),
+        _ => ("results".into(), "pagination".into(), "next".into()),
     };
     let results_field = ident(&ctx.names.fields[paging.page_type.0][paging.results_field]);
     let pagination_field = ident(&ctx.names.fields[paging.page_type.0][paging.pagination_field]);
     let next_field = ident(&ctx.names.fields[paging.pagination_type.0][paging.next_field]);
-    let (pagination_wire, next_wire) = match (
-        struct_of(ctx.api, &Shape::Named(paging.page_type)),
-        struct_of(ctx.api, &Shape::Named(paging.pagination_type)),
-    ) {
-        (Some((_, page)), Some((_, pagination))) => (
-            page.fields[paging.pagination_field].wire_name.clone(),
-            pagination.fields[paging.next_field].wire_name.clone(),
-        ),
-        _ => ("pagination".into(), "next".into()),
-    };
     // Path parameters are captured by value, so the stream owns what it needs.
     let owned = path_args
         .iter()
         .filter(|(_, by_ref, _)| *by_ref)
         .map(|(name, _, _)| {
-            quote! { let #name = ::std::borrow::ToOwned::to_owned(#name); }
-        });
-    let cloned = path_args
-        .iter()
-        .filter(|(_, by_ref, _)| *by_ref)
-        .map(|(name, _, _)| {
-            quote! { let #name = ::core::clone::Clone::clone(&#name); }
+            quote! { let #name = ToOwned::to_owned(#name); }
         });
     let call_args = path_args.iter().map(|(name, by_ref, _)| {
         if *by_ref {
@@ -629,29 +598,18 @@ fn stream_method(
     );
     quote! {
         #[doc = #doc]
-        pub fn #stream(&self, #(#arguments),*) -> impl ::futures_util::Stream<Item = ::core::result::Result<#item, super::super::Error>> + ::core::marker::Unpin + ::core::marker::Send + 'a {
-            let client = self.client;
-            let params = ::core::clone::Clone::clone(params);
+        pub fn #stream(&self, #(#arguments),*) -> impl ::futures_util::Stream<Item = Result<#item, Error>> + Unpin + Send + 'a {
+            let params = params.clone();
             #(#owned)*
-            super::super::runtime::paginate(#first, move |page| {
-                let mut params = ::core::clone::Clone::clone(&params);
-                #set_page
-                #(#cloned)*
-                async move {
-                    let request = Self::#request_fn(#(#call_args,)* &params)?;
-                    let response = client.execute(request).await?;
-                    if #condition {
-                        return super::super::runtime::Page::decode(
-                            &response,
-                            |page: #page_type| (page.#results_field, page.#pagination_field.#next_field),
-                            #results_wire,
-                            #pagination_wire,
-                            #next_wire,
-                        );
-                    }
-                    ::core::result::Result::Err(super::super::error::#error_fn(response))
-                }
-            })
+            runtime::pages(
+                self.client,
+                #first,
+                move |page| Self::#request_fn(#(#call_args,)* &#params_struct { #page_field: #page_value, ..params.clone() }),
+                #success,
+                error::#error_fn,
+                |page: #page_type| (page.#results_field, page.#pagination_field.#next_field),
+                [#results_wire, #pagination_wire, #next_wire],
+            )
         }
     }
 }

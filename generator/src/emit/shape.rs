@@ -1,8 +1,11 @@
 //! Rust types for IR shapes.
 //!
-//! Standard-library and dependency types are written with absolute paths
-//! (`::std::string::String`, `::uuid::Uuid`) so a schema type that happens
-//! to be called `String`, `Option` or `Box` cannot shadow them.
+//! Dependency types are written with absolute paths (`::uuid::Uuid`). The
+//! standard library's prelude names (`Option`, `String`, `Vec`, `Box`,
+//! `Result`, `From`) are written short, unless the module defines a type of
+//! the same name (a schema type called `Option` or `Box`): then that one
+//! name is written as its absolute path everywhere in the module, so it
+//! cannot be shadowed.
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
@@ -18,11 +21,135 @@ pub fn ident(name: &str) -> Ident {
     }
 }
 
+/// The prelude names a module writes, short where nothing shadows them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Std {
+    option: bool,
+    string: bool,
+    vec: bool,
+    boxed: bool,
+    result: bool,
+    from: bool,
+}
+
+impl Std {
+    /// For a module that defines items with these names.
+    pub fn shadowed_by<'n>(names: impl IntoIterator<Item = &'n str>) -> Self {
+        let mut std = Self::default();
+        for name in names {
+            match name {
+                "Option" | "Some" | "None" => std.option = true,
+                "String" => std.string = true,
+                "Vec" => std.vec = true,
+                "Box" => std.boxed = true,
+                "Result" | "Ok" | "Err" => std.result = true,
+                "From" => std.from = true,
+                _ => {}
+            }
+        }
+        std
+    }
+
+    /// `Option`.
+    pub fn option(self) -> TokenStream {
+        if self.option {
+            quote! { ::core::option::Option }
+        } else {
+            quote! { Option }
+        }
+    }
+
+    /// `Option::Some`.
+    pub fn some(self) -> TokenStream {
+        if self.option {
+            quote! { ::core::option::Option::Some }
+        } else {
+            quote! { Some }
+        }
+    }
+
+    /// `Option::None`.
+    pub fn none(self) -> TokenStream {
+        if self.option {
+            quote! { ::core::option::Option::None }
+        } else {
+            quote! { None }
+        }
+    }
+
+    /// `Option::is_none`, as the string `skip_serializing_if` takes.
+    pub fn is_none(self) -> &'static str {
+        if self.option {
+            "::core::option::Option::is_none"
+        } else {
+            "Option::is_none"
+        }
+    }
+
+    /// `String`.
+    pub fn string(self) -> TokenStream {
+        if self.string {
+            quote! { ::std::string::String }
+        } else {
+            quote! { String }
+        }
+    }
+
+    /// `Vec`.
+    pub fn vec(self) -> TokenStream {
+        if self.vec {
+            quote! { ::std::vec::Vec }
+        } else {
+            quote! { Vec }
+        }
+    }
+
+    /// `Box`.
+    pub fn boxed(self) -> TokenStream {
+        if self.boxed {
+            quote! { ::std::boxed::Box }
+        } else {
+            quote! { Box }
+        }
+    }
+
+    /// `Result`.
+    pub fn result(self) -> TokenStream {
+        if self.result {
+            quote! { ::core::result::Result }
+        } else {
+            quote! { Result }
+        }
+    }
+
+    /// `Result::Ok`.
+    pub fn ok(self) -> TokenStream {
+        if self.result {
+            quote! { ::core::result::Result::Ok }
+        } else {
+            quote! { Ok }
+        }
+    }
+
+    /// `From`.
+    pub fn from(self) -> TokenStream {
+        if self.from {
+            quote! { ::core::convert::From }
+        } else {
+            quote! { From }
+        }
+    }
+}
+
 /// Writes shapes as Rust types from one module's point of view.
 #[derive(Clone, Copy)]
 pub struct TypeWriter<'a> {
     api: Option<&'a Api>,
+    /// Set when a named type is written, so a module imports `types` only
+    /// when it uses it.
+    named_used: Option<&'a std::cell::Cell<bool>>,
     names: &'a Names,
+    std: Std,
     /// How this module reaches the `types` module (`` for `types` itself,
     /// `super::super::types::` from an API module).
     types_path: &'a TokenStream,
@@ -33,18 +160,44 @@ impl<'a> TypeWriter<'a> {
     pub fn new(names: &'a Names, types_path: &'a TokenStream) -> Self {
         Self {
             api: None,
+            named_used: None,
             names,
             types_path,
+            std: Std::default(),
         }
     }
 
-    /// A writer that can also answer questions about the types it names.
+    /// A writer that records in `used` whether it wrote a named type.
+    pub fn recording(
+        names: &'a Names,
+        types_path: &'a TokenStream,
+        used: &'a std::cell::Cell<bool>,
+    ) -> Self {
+        Self {
+            api: None,
+            named_used: Some(used),
+            names,
+            types_path,
+            std: Std::default(),
+        }
+    }
+
+    /// A writer for the `types` module itself, which can also answer
+    /// questions about the types it names; prelude names a schema type
+    /// shadows are written in full.
     pub fn with_api(api: &'a Api, names: &'a Names, types_path: &'a TokenStream) -> Self {
         Self {
             api: Some(api),
+            named_used: None,
             names,
             types_path,
+            std: Std::shadowed_by(names.types.iter().map(String::as_str)),
         }
+    }
+
+    /// How this module writes prelude names.
+    pub fn std(&self) -> Std {
+        self.std
     }
 
     /// Whether a shape names an enum (through aliases).
@@ -70,21 +223,27 @@ impl<'a> TypeWriter<'a> {
     pub fn shape(&self, shape: &Shape) -> TokenStream {
         match shape {
             Shape::Named(id) => {
+                if let Some(used) = self.named_used {
+                    used.set(true);
+                }
                 let name = ident(&self.names.types[id.0]);
                 let path = self.types_path;
                 quote! { #path #name }
             }
-            Shape::Scalar(scalar) => scalar_type(*scalar),
+            Shape::Scalar(scalar) => scalar_type(*scalar, self.std),
             Shape::List(item) => {
                 let item = self.item(item);
-                quote! { ::std::vec::Vec<#item> }
+                let vec = self.std.vec();
+                quote! { #vec<#item> }
             }
             Shape::Map(item) if item.shape == Shape::Any => {
-                quote! { ::serde_json::Map<::std::string::String, ::serde_json::Value> }
+                let string = self.std.string();
+                quote! { ::serde_json::Map<#string, ::serde_json::Value> }
             }
             Shape::Map(item) => {
                 let item = self.item(item);
-                quote! { ::std::collections::BTreeMap<::std::string::String, #item> }
+                let string = self.std.string();
+                quote! { ::std::collections::BTreeMap<#string, #item> }
             }
             Shape::Any => quote! { ::serde_json::Value },
         }
@@ -94,7 +253,8 @@ impl<'a> TypeWriter<'a> {
     pub fn item(&self, item: &Item) -> TokenStream {
         let shape = self.shape(&item.shape);
         if item.nullable && item.shape != Shape::Any {
-            quote! { ::core::option::Option<#shape> }
+            let option = self.std.option();
+            quote! { #option<#shape> }
         } else {
             shape
         }
@@ -102,9 +262,9 @@ impl<'a> TypeWriter<'a> {
 }
 
 /// The Rust type of a scalar.
-pub fn scalar_type(scalar: Scalar) -> TokenStream {
+pub fn scalar_type(scalar: Scalar, std: Std) -> TokenStream {
     match scalar {
-        Scalar::String => quote! { ::std::string::String },
+        Scalar::String => std.string(),
         Scalar::Boolean => quote! { bool },
         Scalar::Int32 => quote! { i32 },
         Scalar::Int64 => quote! { i64 },
@@ -113,7 +273,10 @@ pub fn scalar_type(scalar: Scalar) -> TokenStream {
         Scalar::Uuid => quote! { ::uuid::Uuid },
         Scalar::DateTime => quote! { ::chrono::DateTime<::chrono::Utc> },
         Scalar::Date => quote! { ::chrono::NaiveDate },
-        Scalar::Binary => quote! { ::std::vec::Vec<u8> },
+        Scalar::Binary => {
+            let vec = std.vec();
+            quote! { #vec<u8> }
+        }
     }
 }
 
@@ -135,7 +298,19 @@ mod tests {
         let shape = Shape::list(Shape::map(Shape::Scalar(Scalar::Uuid), true), false);
         assert_eq!(
             writer.shape(&shape).to_string(),
-            quote! { ::std::vec::Vec<::std::collections::BTreeMap<::std::string::String, ::core::option::Option<::uuid::Uuid> > > }.to_string()
+            quote! { Vec<::std::collections::BTreeMap<String, Option<::uuid::Uuid> > > }
+                .to_string()
         );
+    }
+
+    #[test]
+    fn shadowed_prelude_names_are_written_in_full() {
+        let std = Std::shadowed_by(["Option", "Invitation"]);
+        assert_eq!(
+            std.option().to_string(),
+            quote! { ::core::option::Option }.to_string()
+        );
+        assert_eq!(std.string().to_string(), "String");
+        assert_eq!(std.is_none(), "::core::option::Option::is_none");
     }
 }

@@ -17,7 +17,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::{self, code, DocBuilder};
-use super::shape::{ident, TypeWriter};
+use super::shape::{ident, Std, TypeWriter};
 use crate::ir::{
     Api, Enum, Field, Presence, Scalar, Shape, Struct, TypeDef, TypeId, TypeKind, Union,
 };
@@ -40,7 +40,7 @@ pub fn type_item(api: &Api, names: &Names, id: TypeId) -> TokenStream {
     }
     match &def.kind {
         TypeKind::Struct(s) => struct_item(&writer, names, id, &name, doc, s),
-        TypeKind::Enum(e) => enum_item(&name, &names.variants[id.0], doc, e),
+        TypeKind::Enum(e) => enum_item(writer.std(), &name, &names.variants[id.0], doc, e),
         TypeKind::Union(u) => union_item(api, &writer, &names.variants[id.0], &name, doc, u),
         TypeKind::Alias(shape) => {
             let target = writer.shape(shape);
@@ -65,6 +65,8 @@ fn struct_item(
     doc: DocBuilder,
     s: &Struct,
 ) -> TokenStream {
+    let std = writer.std();
+    let (string, result, ok) = (std.string(), std.result(), std.ok());
     let form = s.has_binary();
     let fields = s
         .fields
@@ -78,10 +80,10 @@ fn struct_item(
                 .unwrap_or("additional_properties"),
         );
         let ty = if item.shape == Shape::Any {
-            quote! { ::serde_json::Map<::std::string::String, ::serde_json::Value> }
+            quote! { ::serde_json::Map<#string, ::serde_json::Value> }
         } else {
             let item = writer.item(item);
-            quote! { ::std::collections::BTreeMap<::std::string::String, #item> }
+            quote! { ::std::collections::BTreeMap<#string, #item> }
         };
         quote! {
             /// Properties the schema does not name.
@@ -107,10 +109,10 @@ fn struct_item(
 
             impl #name {
                 /// The `multipart/form-data` body this value is sent as.
-                pub fn into_multipart(self) -> ::core::result::Result<super::runtime::Multipart, super::runtime::RequestError> {
+                pub fn into_multipart(self) -> #result<super::runtime::Multipart, super::runtime::RequestError> {
                     let mut form = super::runtime::Multipart::new();
                     #(#parts)*
-                    ::core::result::Result::Ok(form)
+                    #ok(form)
                 }
             }
         }
@@ -132,21 +134,20 @@ fn struct_field(
     field_name: &str,
     form: bool,
 ) -> TokenStream {
+    let std = writer.std();
+    let (option, boxed) = (std.option(), std.boxed());
     let name = ident(field_name);
     let mut ty = match field.shape {
         Shape::Scalar(Scalar::Binary) if form => quote! { super::runtime::FilePart },
         _ => writer.shape(&field.shape),
     };
     if field.indirect {
-        ty = quote! { ::std::boxed::Box<#ty> };
+        ty = quote! { #boxed<#ty> };
     }
     let (ty, skip) = match (field.presence, field.nullable) {
         (Presence::Required, false) => (ty, None),
-        (Presence::Required, true) => (quote! { ::core::option::Option<#ty> }, None),
-        (Presence::Optional, false) => (
-            quote! { ::core::option::Option<#ty> },
-            Some("::core::option::Option::is_none"),
-        ),
+        (Presence::Required, true) => (quote! { #option<#ty> }, None),
+        (Presence::Optional, false) => (quote! { #option<#ty> }, Some(writer.std().is_none())),
         (Presence::Optional, true) => (
             quote! { super::runtime::Nullable<#ty> },
             Some("super::runtime::Nullable::is_absent"),
@@ -179,6 +180,7 @@ fn struct_field(
 /// parts, scalars and enums as text, lists part by part, anything else as
 /// JSON text. Absent and `None` fields are left out; `null` is an empty part.
 fn multipart_part(writer: &TypeWriter<'_>, field: &Field, field_name: &str) -> TokenStream {
+    let some = writer.std().some();
     let wire = &field.wire_name;
     let value = ident(field_name);
     let add = |binding: TokenStream| -> TokenStream {
@@ -213,7 +215,7 @@ fn multipart_part(writer: &TypeWriter<'_>, field: &Field, field_name: &str) -> T
         (Presence::Optional, false) | (Presence::Required, true) => {
             let add = add(binding);
             quote! {
-                if let ::core::option::Option::Some(value) = self.#value {
+                if let #some(value) = self.#value {
                     #add
                 }
             }
@@ -254,11 +256,21 @@ fn field_docs(field: &Field) -> DocBuilder {
 }
 
 fn enum_item(
+    std: Std,
     name: &proc_macro2::Ident,
     variant_names: &[String],
     mut doc: DocBuilder,
     e: &Enum,
 ) -> TokenStream {
+    let (option, string, some, none, result, ok, from) = (
+        std.option(),
+        std.string(),
+        std.some(),
+        std.none(),
+        std.result(),
+        std.ok(),
+        std.from(),
+    );
     let unknown = ident(UNKNOWN_VARIANT);
     let variants: Vec<_> = variant_names.iter().map(|v| ident(v)).collect();
     let values: Vec<&str> = e.variants.iter().map(|v| v.value.as_str()).collect();
@@ -284,7 +296,7 @@ fn enum_item(
                 #variants,
             )*
             /// A value this client does not know, kept as sent.
-            #unknown(::std::string::String),
+            #unknown(#string),
         }
 
         impl #name {
@@ -296,25 +308,25 @@ fn enum_item(
                 }
             }
 
-            fn known(value: &str) -> ::core::option::Option<Self> {
+            fn known(value: &str) -> #option<Self> {
                 match value {
-                    #(#values => ::core::option::Option::Some(Self::#variants),)*
-                    _ => ::core::option::Option::None,
+                    #(#values => #some(Self::#variants),)*
+                    _ => #none,
                 }
             }
         }
 
-        impl ::core::convert::From<&str> for #name {
+        impl #from<&str> for #name {
             fn from(value: &str) -> Self {
                 Self::known(value).unwrap_or_else(|| Self::#unknown(value.to_owned()))
             }
         }
 
-        impl ::core::convert::From<::std::string::String> for #name {
-            fn from(value: ::std::string::String) -> Self {
+        impl #from<#string> for #name {
+            fn from(value: #string) -> Self {
                 match Self::known(&value) {
-                    ::core::option::Option::Some(known) => known,
-                    ::core::option::Option::None => Self::#unknown(value),
+                    #some(known) => known,
+                    #none => Self::#unknown(value),
                 }
             }
         }
@@ -322,8 +334,8 @@ fn enum_item(
         impl ::core::str::FromStr for #name {
             type Err = ::core::convert::Infallible;
 
-            fn from_str(value: &str) -> ::core::result::Result<Self, Self::Err> {
-                ::core::result::Result::Ok(Self::from(value))
+            fn from_str(value: &str) -> #result<Self, Self::Err> {
+                #ok(Self::from(value))
             }
         }
 
@@ -334,19 +346,19 @@ fn enum_item(
         }
 
         impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> #result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
 
         impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> #result<Self, D::Error> {
                 super::runtime::deserialize_enum(deserializer)
             }
         }
 
         impl super::runtime::ParamValue for #name {
-            fn write_param(&self, out: &mut ::std::string::String) {
+            fn write_param(&self, out: &mut #string) {
                 out.push_str(self.as_str());
             }
         }
@@ -399,6 +411,8 @@ fn tagged_union(
     boxed: &[bool],
     tag_key: &str,
 ) -> TokenStream {
+    let std = writer.std();
+    let (string, box_path, result, ok) = (std.string(), std.boxed(), std.result(), std.ok());
     let unknown = ident(UNKNOWN_VARIANT);
     let variants: Vec<_> = variant_names.iter().map(|v| ident(v)).collect();
     let tags: Vec<&str> = u
@@ -409,7 +423,7 @@ fn tagged_union(
     let payloads = u.variants.iter().zip(boxed).map(|(v, boxed)| {
         let ty = writer.shape(&v.shape);
         if *boxed {
-            quote! { ::std::boxed::Box<#ty> }
+            quote! { #box_path<#ty> }
         } else {
             ty
         }
@@ -419,7 +433,7 @@ fn tagged_union(
         .map(|tag| format!(" {} is {}.", code(tag_key), code(tag)));
     let constructors = boxed.iter().zip(&variants).map(|(boxed, variant)| {
         if *boxed {
-            quote! { |value| Self::#variant(::std::boxed::Box::new(value)) }
+            quote! { |value| Self::#variant(#box_path::new(value)) }
         } else {
             quote! { Self::#variant }
         }
@@ -441,7 +455,7 @@ fn tagged_union(
             )*
             /// An object whose tag this client does not know (or that has
             /// none), kept whole.
-            #unknown(::serde_json::Map<::std::string::String, ::serde_json::Value>),
+            #unknown(::serde_json::Map<#string, ::serde_json::Value>),
         }
 
         impl #name {
@@ -455,7 +469,7 @@ fn tagged_union(
         }
 
         impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> #result<S::Ok, S::Error> {
                 match self {
                     #(Self::#variants(value) => super::runtime::union::serialize_tagged(serializer, #tag_key, #tags, value),)*
                     Self::#unknown(object) => ::serde::Serialize::serialize(object, serializer),
@@ -464,11 +478,11 @@ fn tagged_union(
         }
 
         impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> #result<Self, D::Error> {
                 let (tag, object) = super::runtime::union::split_tag::<D>(deserializer, #tag_key)?;
                 match tag.as_str() {
                     #(#tags => super::runtime::union::member::<_, D::Error>(object).map(#constructors),)*
-                    _ => ::core::result::Result::Ok(Self::#unknown(object)),
+                    _ => #ok(Self::#unknown(object)),
                 }
             }
         }
@@ -483,11 +497,12 @@ fn untagged_union(
     u: &Union,
     boxed: &[bool],
 ) -> TokenStream {
+    let box_path = writer.std().boxed();
     let variants = variant_names.iter().map(|v| ident(v));
     let payloads = u.variants.iter().zip(boxed).map(|(v, boxed)| {
         let ty = writer.shape(&v.shape);
         if *boxed {
-            quote! { ::std::boxed::Box<#ty> }
+            quote! { #box_path<#ty> }
         } else {
             ty
         }

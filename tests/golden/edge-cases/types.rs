@@ -8,31 +8,31 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Everything {
     /// A property named like a keyword.
-    pub r#type: ::std::string::String,
+    pub r#type: String,
     #[serde(
         rename = "self",
         default,
         skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub self_: ::core::option::Option<::std::string::String>,
+    pub self_: ::core::option::Option<String>,
     #[serde(
         rename = "created_by__username",
         default,
         skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub created_by_username: ::core::option::Option<::std::string::String>,
+    pub created_by_username: ::core::option::Option<String>,
     #[serde(
         rename = "fooBar",
         default,
         skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub foo_bar: ::core::option::Option<::std::string::String>,
+    pub foo_bar: ::core::option::Option<String>,
     #[serde(
         rename = "foo_bar",
         default,
         skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub foo_bar_2: ::core::option::Option<::std::string::String>,
+    pub foo_bar_2: ::core::option::Option<String>,
     /// Constraints: >= 0; <= 2147483647.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub small: ::core::option::Option<i32>,
@@ -50,24 +50,20 @@ pub struct Everything {
     pub id: ::core::option::Option<::uuid::Uuid>,
     /// Constraints: format `email`.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    pub email: ::core::option::Option<::std::string::String>,
+    pub email: ::core::option::Option<String>,
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    pub free: ::core::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
+    pub free: ::core::option::Option<::serde_json::Map<String, ::serde_json::Value>>,
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub anything: ::core::option::Option<::serde_json::Value>,
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub tags_by_name: ::core::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::vec::Vec<Node>>,
+        ::std::collections::BTreeMap<String, Vec<Node>>,
     >,
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    pub maybe_numbers: ::core::option::Option<
-        ::std::vec::Vec<::core::option::Option<i64>>,
-    >,
-    pub required_nullable: ::core::option::Option<::std::string::String>,
+    pub maybe_numbers: ::core::option::Option<Vec<::core::option::Option<i64>>>,
+    pub required_nullable: ::core::option::Option<String>,
     #[serde(default, skip_serializing_if = "super::runtime::Nullable::is_absent")]
-    pub optional_nullable: super::runtime::Nullable<::std::string::String>,
+    pub optional_nullable: super::runtime::Nullable<String>,
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub inline_object: ::core::option::Option<EverythingInlineObject>,
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -86,6 +82,8 @@ pub struct Everything {
     pub merged: ::core::option::Option<Merged>,
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub names: ::core::option::Option<Names>,
+    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+    pub shadows: ::core::option::Option<Result>,
     /// An allOf wrapper that makes a reference nullable.
     ///
     /// Read-only: the server sets it.
@@ -104,7 +102,7 @@ pub enum EverythingInlineObjectInnerEnum {
     /// `off`
     Off,
     /// A value this client does not know, kept as sent.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 #[cfg(feature = "things")]
@@ -128,15 +126,15 @@ impl EverythingInlineObjectInnerEnum {
 }
 
 #[cfg(feature = "things")]
-impl ::core::convert::From<&str> for EverythingInlineObjectInnerEnum {
+impl From<&str> for EverythingInlineObjectInnerEnum {
     fn from(value: &str) -> Self {
         Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
     }
 }
 
 #[cfg(feature = "things")]
-impl ::core::convert::From<::std::string::String> for EverythingInlineObjectInnerEnum {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for EverythingInlineObjectInnerEnum {
+    fn from(value: String) -> Self {
         match Self::known(&value) {
             ::core::option::Option::Some(known) => known,
             ::core::option::Option::None => Self::Unknown(value),
@@ -180,7 +178,7 @@ impl<'de> ::serde::Deserialize<'de> for EverythingInlineObjectInnerEnum {
 
 #[cfg(feature = "things")]
 impl super::runtime::ParamValue for EverythingInlineObjectInnerEnum {
-    fn write_param(&self, out: &mut ::std::string::String) {
+    fn write_param(&self, out: &mut String) {
         out.push_str(self.as_str());
     }
 }
@@ -224,7 +222,7 @@ pub enum OddEnum {
     /// `a_b`
     AB3,
     /// A value this client does not know, kept as sent.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 #[cfg(feature = "things")]
@@ -270,15 +268,15 @@ impl OddEnum {
 }
 
 #[cfg(feature = "things")]
-impl ::core::convert::From<&str> for OddEnum {
+impl From<&str> for OddEnum {
     fn from(value: &str) -> Self {
         Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
     }
 }
 
 #[cfg(feature = "things")]
-impl ::core::convert::From<::std::string::String> for OddEnum {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for OddEnum {
+    fn from(value: String) -> Self {
         match Self::known(&value) {
             ::core::option::Option::Some(known) => known,
             ::core::option::Option::None => Self::Unknown(value),
@@ -322,7 +320,7 @@ impl<'de> ::serde::Deserialize<'de> for OddEnum {
 
 #[cfg(feature = "things")]
 impl super::runtime::ParamValue for OddEnum {
-    fn write_param(&self, out: &mut ::std::string::String) {
+    fn write_param(&self, out: &mut String) {
         out.push_str(self.as_str());
     }
 }
@@ -342,7 +340,7 @@ pub enum Challenge {
     RedirectChallenge(::std::boxed::Box<RedirectChallenge>),
     /// An object whose tag this client does not know (or that has
     /// none), kept whole.
-    Unknown(::serde_json::Map<::std::string::String, ::serde_json::Value>),
+    Unknown(::serde_json::Map<String, ::serde_json::Value>),
 }
 
 #[cfg(feature = "things")]
@@ -432,7 +430,7 @@ pub enum LoginChallenge {
     RedirectChallenge(::std::boxed::Box<RedirectChallenge>),
     /// An object whose tag this client does not know (or that has
     /// none), kept whole.
-    Unknown(::serde_json::Map<::std::string::String, ::serde_json::Value>),
+    Unknown(::serde_json::Map<String, ::serde_json::Value>),
 }
 
 impl LoginChallenge {
@@ -487,8 +485,8 @@ impl<'de> ::serde::Deserialize<'de> for LoginChallenge {
 pub struct PasswordChallenge {
     /// Default: `"ak-stage-password"`.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    pub component: ::core::option::Option<::std::string::String>,
-    pub pending_user: ::std::string::String,
+    pub component: ::core::option::Option<String>,
+    pub pending_user: String,
 }
 
 /// The `AccessDeniedChallenge` schema.
@@ -497,9 +495,9 @@ pub struct PasswordChallenge {
 pub struct AccessDeniedChallenge {
     /// Default: `"ak-stage-access-denied"`.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    pub component: ::core::option::Option<::std::string::String>,
+    pub component: ::core::option::Option<String>,
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    pub error_message: ::core::option::Option<::std::string::String>,
+    pub error_message: ::core::option::Option<String>,
 }
 
 /// The `RedirectChallenge` schema.
@@ -508,8 +506,8 @@ pub struct AccessDeniedChallenge {
 pub struct RedirectChallenge {
     /// Default: `"xak-flow-redirect"`.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    pub component: ::core::option::Option<::std::string::String>,
-    pub to: ::std::string::String,
+    pub component: ::core::option::Option<String>,
+    pub to: String,
 }
 
 /// The `modelRequest` schema.
@@ -525,7 +523,7 @@ pub enum ModelRequest {
     OAuth2ProviderRequest(::std::boxed::Box<OAuth2ProviderRequest>),
     /// An object whose tag this client does not know (or that has
     /// none), kept whole.
-    Unknown(::serde_json::Map<::std::string::String, ::serde_json::Value>),
+    Unknown(::serde_json::Map<String, ::serde_json::Value>),
 }
 
 #[cfg(feature = "things")]
@@ -600,18 +598,18 @@ impl<'de> ::serde::Deserialize<'de> for ModelRequest {
 #[cfg(feature = "things")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct LDAPProviderRequest {
-    pub name: ::std::string::String,
+    pub name: String,
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    pub base_dn: ::core::option::Option<::std::string::String>,
+    pub base_dn: ::core::option::Option<String>,
 }
 
 /// The `OAuth2ProviderRequest` schema.
 #[cfg(feature = "things")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct OAuth2ProviderRequest {
-    pub name: ::std::string::String,
+    pub name: String,
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    pub client_id: ::core::option::Option<::std::string::String>,
+    pub client_id: ::core::option::Option<String>,
 }
 
 /// The `Choice` schema.
@@ -635,9 +633,9 @@ pub type NullEnum = ::serde_json::Value;
 #[cfg(feature = "things")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Node {
-    pub name: ::std::string::String,
+    pub name: String,
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    pub children: ::core::option::Option<::std::vec::Vec<Node>>,
+    pub children: ::core::option::Option<Vec<Node>>,
     #[serde(default, skip_serializing_if = "super::runtime::Nullable::is_absent")]
     pub parent: super::runtime::Nullable<::std::boxed::Box<Node>>,
 }
@@ -649,7 +647,7 @@ pub struct PairA {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub b: ::core::option::Option<PairB>,
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    pub label: ::core::option::Option<::std::string::String>,
+    pub label: ::core::option::Option<String>,
 }
 
 /// The `PairB` schema.
@@ -666,22 +664,137 @@ pub struct Merged {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub b: ::core::option::Option<PairB>,
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    pub label: ::core::option::Option<::std::string::String>,
+    pub label: ::core::option::Option<String>,
     pub extra: bool,
 }
 
 /// The `Names` schema.
 #[cfg(feature = "things")]
-pub type Names = ::std::vec::Vec<::std::string::String>;
+pub type Names = Vec<String>;
+
+/// Named like a prelude type; the module then writes std's in full.
+#[cfg(feature = "things")]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct Result {
+    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+    pub ok: ::core::option::Option<bool>,
+    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+    pub option: ::core::option::Option<Option>,
+    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+    pub r#box: ::core::option::Option<Box>,
+    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+    pub labels: ::core::option::Option<Vec<::core::option::Option<String>>>,
+}
+
+/// The `Option` schema.
+///
+/// Values outside the schema (from a newer authentik) are kept in `Option::Unknown`. The enum is `#[non_exhaustive]`: a value added by a later schema is not a breaking change.
+#[cfg(feature = "things")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Option {
+    /// `some`
+    Some,
+    /// `none`
+    None,
+    /// A value this client does not know, kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "things")]
+impl Option {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Some => "some",
+            Self::None => "none",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    fn known(value: &str) -> ::core::option::Option<Self> {
+        match value {
+            "some" => ::core::option::Option::Some(Self::Some),
+            "none" => ::core::option::Option::Some(Self::None),
+            _ => ::core::option::Option::None,
+        }
+    }
+}
+
+#[cfg(feature = "things")]
+impl From<&str> for Option {
+    fn from(value: &str) -> Self {
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+#[cfg(feature = "things")]
+impl From<String> for Option {
+    fn from(value: String) -> Self {
+        match Self::known(&value) {
+            ::core::option::Option::Some(known) => known,
+            ::core::option::Option::None => Self::Unknown(value),
+        }
+    }
+}
+
+#[cfg(feature = "things")]
+impl ::core::str::FromStr for Option {
+    type Err = ::core::convert::Infallible;
+    fn from_str(value: &str) -> ::core::result::Result<Self, Self::Err> {
+        ::core::result::Result::Ok(Self::from(value))
+    }
+}
+
+#[cfg(feature = "things")]
+impl ::core::fmt::Display for Option {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "things")]
+impl ::serde::Serialize for Option {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "things")]
+impl<'de> ::serde::Deserialize<'de> for Option {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        super::runtime::deserialize_enum(deserializer)
+    }
+}
+
+#[cfg(feature = "things")]
+impl super::runtime::ParamValue for Option {
+    fn write_param(&self, out: &mut String) {
+        out.push_str(self.as_str());
+    }
+}
+
+/// The `Box` schema.
+#[cfg(feature = "things")]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct Box {
+    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+    pub inner: ::core::option::Option<::std::boxed::Box<Box>>,
+}
 
 /// The `UploadRequest` schema.
 #[cfg(feature = "things")]
 #[derive(Debug)]
 pub struct UploadRequest {
     pub file: super::runtime::FilePart,
-    pub note: ::core::option::Option<::std::string::String>,
+    pub note: ::core::option::Option<String>,
     pub kind: ::core::option::Option<OddEnum>,
-    pub labels: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub labels: ::core::option::Option<Vec<String>>,
     pub expires: super::runtime::Nullable<::chrono::DateTime<::chrono::Utc>>,
 }
 
@@ -730,7 +843,7 @@ pub enum ThingsRetrieveKind {
     /// `small`
     Small,
     /// A value this client does not know, kept as sent.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 #[cfg(feature = "things")]
@@ -754,15 +867,15 @@ impl ThingsRetrieveKind {
 }
 
 #[cfg(feature = "things")]
-impl ::core::convert::From<&str> for ThingsRetrieveKind {
+impl From<&str> for ThingsRetrieveKind {
     fn from(value: &str) -> Self {
         Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
     }
 }
 
 #[cfg(feature = "things")]
-impl ::core::convert::From<::std::string::String> for ThingsRetrieveKind {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for ThingsRetrieveKind {
+    fn from(value: String) -> Self {
         match Self::known(&value) {
             ::core::option::Option::Some(known) => known,
             ::core::option::Option::None => Self::Unknown(value),
@@ -806,7 +919,7 @@ impl<'de> ::serde::Deserialize<'de> for ThingsRetrieveKind {
 
 #[cfg(feature = "things")]
 impl super::runtime::ParamValue for ThingsRetrieveKind {
-    fn write_param(&self, out: &mut ::std::string::String) {
+    fn write_param(&self, out: &mut String) {
         out.push_str(self.as_str());
     }
 }

@@ -20,7 +20,7 @@ pub enum AuthenticationEnum {
     /// `require_outpost`
     RequireOutpost,
     /// A value this client does not know, kept as sent.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl AuthenticationEnum {
@@ -36,41 +36,37 @@ impl AuthenticationEnum {
         }
     }
 
-    fn known(value: &str) -> ::core::option::Option<Self> {
+    fn known(value: &str) -> Option<Self> {
         match value {
-            "none" => ::core::option::Option::Some(Self::None),
-            "require_authenticated" => {
-                ::core::option::Option::Some(Self::RequireAuthenticated)
-            }
-            "require_unauthenticated" => {
-                ::core::option::Option::Some(Self::RequireUnauthenticated)
-            }
-            "require_superuser" => ::core::option::Option::Some(Self::RequireSuperuser),
-            "require_outpost" => ::core::option::Option::Some(Self::RequireOutpost),
-            _ => ::core::option::Option::None,
+            "none" => Some(Self::None),
+            "require_authenticated" => Some(Self::RequireAuthenticated),
+            "require_unauthenticated" => Some(Self::RequireUnauthenticated),
+            "require_superuser" => Some(Self::RequireSuperuser),
+            "require_outpost" => Some(Self::RequireOutpost),
+            _ => None,
         }
     }
 }
 
-impl ::core::convert::From<&str> for AuthenticationEnum {
+impl From<&str> for AuthenticationEnum {
     fn from(value: &str) -> Self {
         Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
     }
 }
 
-impl ::core::convert::From<::std::string::String> for AuthenticationEnum {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for AuthenticationEnum {
+    fn from(value: String) -> Self {
         match Self::known(&value) {
-            ::core::option::Option::Some(known) => known,
-            ::core::option::Option::None => Self::Unknown(value),
+            Some(known) => known,
+            None => Self::Unknown(value),
         }
     }
 }
 
 impl ::core::str::FromStr for AuthenticationEnum {
     type Err = ::core::convert::Infallible;
-    fn from_str(value: &str) -> ::core::result::Result<Self, Self::Err> {
-        ::core::result::Result::Ok(Self::from(value))
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
 
@@ -84,7 +80,7 @@ impl ::serde::Serialize for AuthenticationEnum {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::core::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -92,13 +88,13 @@ impl ::serde::Serialize for AuthenticationEnum {
 impl<'de> ::serde::Deserialize<'de> for AuthenticationEnum {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::core::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         super::runtime::deserialize_enum(deserializer)
     }
 }
 
 impl super::runtime::ParamValue for AuthenticationEnum {
-    fn write_param(&self, out: &mut ::std::string::String) {
+    fn write_param(&self, out: &mut String) {
         out.push_str(self.as_str());
     }
 }
@@ -116,7 +112,7 @@ pub enum DeniedActionEnum {
     /// `continue`
     Continue,
     /// A value this client does not know, kept as sent.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl DeniedActionEnum {
@@ -130,35 +126,35 @@ impl DeniedActionEnum {
         }
     }
 
-    fn known(value: &str) -> ::core::option::Option<Self> {
+    fn known(value: &str) -> Option<Self> {
         match value {
-            "message_continue" => ::core::option::Option::Some(Self::MessageContinue),
-            "message" => ::core::option::Option::Some(Self::Message),
-            "continue" => ::core::option::Option::Some(Self::Continue),
-            _ => ::core::option::Option::None,
+            "message_continue" => Some(Self::MessageContinue),
+            "message" => Some(Self::Message),
+            "continue" => Some(Self::Continue),
+            _ => None,
         }
     }
 }
 
-impl ::core::convert::From<&str> for DeniedActionEnum {
+impl From<&str> for DeniedActionEnum {
     fn from(value: &str) -> Self {
         Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
     }
 }
 
-impl ::core::convert::From<::std::string::String> for DeniedActionEnum {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for DeniedActionEnum {
+    fn from(value: String) -> Self {
         match Self::known(&value) {
-            ::core::option::Option::Some(known) => known,
-            ::core::option::Option::None => Self::Unknown(value),
+            Some(known) => known,
+            None => Self::Unknown(value),
         }
     }
 }
 
 impl ::core::str::FromStr for DeniedActionEnum {
     type Err = ::core::convert::Infallible;
-    fn from_str(value: &str) -> ::core::result::Result<Self, Self::Err> {
-        ::core::result::Result::Ok(Self::from(value))
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
 
@@ -172,7 +168,7 @@ impl ::serde::Serialize for DeniedActionEnum {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::core::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -180,13 +176,13 @@ impl ::serde::Serialize for DeniedActionEnum {
 impl<'de> ::serde::Deserialize<'de> for DeniedActionEnum {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::core::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         super::runtime::deserialize_enum(deserializer)
     }
 }
 
 impl super::runtime::ParamValue for DeniedActionEnum {
-    fn write_param(&self, out: &mut ::std::string::String) {
+    fn write_param(&self, out: &mut String) {
         out.push_str(self.as_str());
     }
 }
@@ -200,45 +196,45 @@ pub struct Flow {
     pub pk: ::uuid::Uuid,
     /// Read-only: the server sets it.
     pub policybindingmodel_ptr_id: ::uuid::Uuid,
-    pub name: ::std::string::String,
+    pub name: String,
     /// Visible in the URL.
     ///
     /// Constraints: at most 50 characters; matches `^[-a-zA-Z0-9_]+$`.
-    pub slug: ::std::string::String,
+    pub slug: String,
     /// Shown as the Title in Flow pages.
-    pub title: ::std::string::String,
+    pub title: String,
     /// Decides what this Flow is used for. For example, the Authentication flow is redirect to when an un-authenticated user visits authentik.
     pub designation: FlowDesignationEnum,
     /// Get the URL to the background image. If the name is /static or starts with http
     /// it is returned as-is
     ///
     /// Read-only: the server sets it.
-    pub background: ::std::string::String,
+    pub background: String,
     /// Read-only: the server sets it.
-    pub stages: ::std::vec::Vec<::uuid::Uuid>,
+    pub stages: Vec<::uuid::Uuid>,
     /// Read-only: the server sets it.
-    pub policies: ::std::vec::Vec<::uuid::Uuid>,
+    pub policies: Vec<::uuid::Uuid>,
     /// Get count of cached flows
     ///
     /// Read-only: the server sets it.
     pub cache_count: i64,
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    pub policy_engine_mode: ::core::option::Option<PolicyEngineMode>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy_engine_mode: Option<PolicyEngineMode>,
     /// Enable compatibility mode, increases compatibility with password managers on mobile devices.
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    pub compatibility_mode: ::core::option::Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compatibility_mode: Option<bool>,
     /// Get export URL for flow
     ///
     /// Read-only: the server sets it.
-    pub export_url: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    pub layout: ::core::option::Option<FlowLayoutEnum>,
+    pub export_url: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub layout: Option<FlowLayoutEnum>,
     /// Configure what should happen when a flow denies access to a user.
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    pub denied_action: ::core::option::Option<DeniedActionEnum>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub denied_action: Option<DeniedActionEnum>,
     /// Required level of authentication and authorization to access a flow.
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    pub authentication: ::core::option::Option<AuthenticationEnum>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authentication: Option<AuthenticationEnum>,
 }
 
 /// The `FlowDesignationEnum` schema.
@@ -262,7 +258,7 @@ pub enum FlowDesignationEnum {
     /// `stage_configuration`
     StageConfiguration,
     /// A value this client does not know, kept as sent.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl FlowDesignationEnum {
@@ -280,41 +276,39 @@ impl FlowDesignationEnum {
         }
     }
 
-    fn known(value: &str) -> ::core::option::Option<Self> {
+    fn known(value: &str) -> Option<Self> {
         match value {
-            "authentication" => ::core::option::Option::Some(Self::Authentication),
-            "authorization" => ::core::option::Option::Some(Self::Authorization),
-            "invalidation" => ::core::option::Option::Some(Self::Invalidation),
-            "enrollment" => ::core::option::Option::Some(Self::Enrollment),
-            "unenrollment" => ::core::option::Option::Some(Self::Unenrollment),
-            "recovery" => ::core::option::Option::Some(Self::Recovery),
-            "stage_configuration" => {
-                ::core::option::Option::Some(Self::StageConfiguration)
-            }
-            _ => ::core::option::Option::None,
+            "authentication" => Some(Self::Authentication),
+            "authorization" => Some(Self::Authorization),
+            "invalidation" => Some(Self::Invalidation),
+            "enrollment" => Some(Self::Enrollment),
+            "unenrollment" => Some(Self::Unenrollment),
+            "recovery" => Some(Self::Recovery),
+            "stage_configuration" => Some(Self::StageConfiguration),
+            _ => None,
         }
     }
 }
 
-impl ::core::convert::From<&str> for FlowDesignationEnum {
+impl From<&str> for FlowDesignationEnum {
     fn from(value: &str) -> Self {
         Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
     }
 }
 
-impl ::core::convert::From<::std::string::String> for FlowDesignationEnum {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for FlowDesignationEnum {
+    fn from(value: String) -> Self {
         match Self::known(&value) {
-            ::core::option::Option::Some(known) => known,
-            ::core::option::Option::None => Self::Unknown(value),
+            Some(known) => known,
+            None => Self::Unknown(value),
         }
     }
 }
 
 impl ::core::str::FromStr for FlowDesignationEnum {
     type Err = ::core::convert::Infallible;
-    fn from_str(value: &str) -> ::core::result::Result<Self, Self::Err> {
-        ::core::result::Result::Ok(Self::from(value))
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
 
@@ -328,7 +322,7 @@ impl ::serde::Serialize for FlowDesignationEnum {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::core::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -336,13 +330,13 @@ impl ::serde::Serialize for FlowDesignationEnum {
 impl<'de> ::serde::Deserialize<'de> for FlowDesignationEnum {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::core::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         super::runtime::deserialize_enum(deserializer)
     }
 }
 
 impl super::runtime::ParamValue for FlowDesignationEnum {
-    fn write_param(&self, out: &mut ::std::string::String) {
+    fn write_param(&self, out: &mut String) {
         out.push_str(self.as_str());
     }
 }
@@ -364,7 +358,7 @@ pub enum FlowLayoutEnum {
     /// `sidebar_right`
     SidebarRight,
     /// A value this client does not know, kept as sent.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl FlowLayoutEnum {
@@ -380,37 +374,37 @@ impl FlowLayoutEnum {
         }
     }
 
-    fn known(value: &str) -> ::core::option::Option<Self> {
+    fn known(value: &str) -> Option<Self> {
         match value {
-            "stacked" => ::core::option::Option::Some(Self::Stacked),
-            "content_left" => ::core::option::Option::Some(Self::ContentLeft),
-            "content_right" => ::core::option::Option::Some(Self::ContentRight),
-            "sidebar_left" => ::core::option::Option::Some(Self::SidebarLeft),
-            "sidebar_right" => ::core::option::Option::Some(Self::SidebarRight),
-            _ => ::core::option::Option::None,
+            "stacked" => Some(Self::Stacked),
+            "content_left" => Some(Self::ContentLeft),
+            "content_right" => Some(Self::ContentRight),
+            "sidebar_left" => Some(Self::SidebarLeft),
+            "sidebar_right" => Some(Self::SidebarRight),
+            _ => None,
         }
     }
 }
 
-impl ::core::convert::From<&str> for FlowLayoutEnum {
+impl From<&str> for FlowLayoutEnum {
     fn from(value: &str) -> Self {
         Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
     }
 }
 
-impl ::core::convert::From<::std::string::String> for FlowLayoutEnum {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for FlowLayoutEnum {
+    fn from(value: String) -> Self {
         match Self::known(&value) {
-            ::core::option::Option::Some(known) => known,
-            ::core::option::Option::None => Self::Unknown(value),
+            Some(known) => known,
+            None => Self::Unknown(value),
         }
     }
 }
 
 impl ::core::str::FromStr for FlowLayoutEnum {
     type Err = ::core::convert::Infallible;
-    fn from_str(value: &str) -> ::core::result::Result<Self, Self::Err> {
-        ::core::result::Result::Ok(Self::from(value))
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
 
@@ -424,7 +418,7 @@ impl ::serde::Serialize for FlowLayoutEnum {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::core::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -432,13 +426,13 @@ impl ::serde::Serialize for FlowLayoutEnum {
 impl<'de> ::serde::Deserialize<'de> for FlowLayoutEnum {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::core::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         super::runtime::deserialize_enum(deserializer)
     }
 }
 
 impl super::runtime::ParamValue for FlowLayoutEnum {
-    fn write_param(&self, out: &mut ::std::string::String) {
+    fn write_param(&self, out: &mut String) {
         out.push_str(self.as_str());
     }
 }
@@ -446,9 +440,9 @@ impl super::runtime::ParamValue for FlowLayoutEnum {
 /// Generic API Error
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GenericError {
-    pub detail: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    pub code: ::core::option::Option<::std::string::String>,
+    pub detail: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
 }
 
 /// Stripped down user serializer to show relevant users for groups
@@ -461,27 +455,25 @@ pub struct GroupMember {
     /// Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.
     ///
     /// Constraints: at most 150 characters; matches `^[\w.@+-]+$`.
-    pub username: ::std::string::String,
+    pub username: String,
     /// User's display name.
-    pub name: ::std::string::String,
+    pub name: String,
     /// Active
     ///
     /// Designates whether this user should be treated as active. Unselect this instead of deleting accounts.
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    pub is_active: ::core::option::Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_active: Option<bool>,
     #[serde(default, skip_serializing_if = "super::runtime::Nullable::is_absent")]
     pub last_login: super::runtime::Nullable<::chrono::DateTime<::chrono::Utc>>,
     /// Email address
     ///
     /// Constraints: at most 254 characters; format `email`.
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    pub email: ::core::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    pub attributes: ::core::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// Read-only: the server sets it.
-    pub uid: ::std::string::String,
+    pub uid: String,
 }
 
 /// Invitation Serializer
@@ -492,41 +484,37 @@ pub struct Invitation {
     /// Read-only: the server sets it.
     pub pk: ::uuid::Uuid,
     /// Constraints: at most 50 characters; matches `^[-a-zA-Z0-9_]+$`.
-    pub name: ::std::string::String,
+    pub name: String,
     #[serde(default, skip_serializing_if = "super::runtime::Nullable::is_absent")]
     pub expires: super::runtime::Nullable<::chrono::DateTime<::chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    pub fixed_data: ::core::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fixed_data: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// Read-only: the server sets it.
     pub created_by: GroupMember,
     /// When enabled, the invitation will be deleted after usage.
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    pub single_use: ::core::option::Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub single_use: Option<bool>,
     /// When set, only the configured flow can use this invitation.
     #[serde(default, skip_serializing_if = "super::runtime::Nullable::is_absent")]
     pub flow: super::runtime::Nullable<::uuid::Uuid>,
     /// Corrected by an override (nullable): the invitation serializer declares flow_obj read-only with required=False over the nullable flow, so an invitation without a flow arrives with "flow_obj": null although the schema requires a Flow (<https://github.com/goauthentik/authentik/blob/version/2024.8.3/authentik/stages/invitation/api.py>).
     ///
     /// Read-only: the server sets it.
-    pub flow_obj: ::core::option::Option<Flow>,
+    pub flow_obj: Option<Flow>,
 }
 
 /// Invitation Serializer
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct InvitationRequest {
     /// Constraints: 1 to 50 characters; matches `^[-a-zA-Z0-9_]+$`.
-    pub name: ::std::string::String,
+    pub name: String,
     #[serde(default, skip_serializing_if = "super::runtime::Nullable::is_absent")]
     pub expires: super::runtime::Nullable<::chrono::DateTime<::chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    pub fixed_data: ::core::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fixed_data: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// When enabled, the invitation will be deleted after usage.
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    pub single_use: ::core::option::Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub single_use: Option<bool>,
     /// When set, only the configured flow can use this invitation.
     #[serde(default, skip_serializing_if = "super::runtime::Nullable::is_absent")]
     pub flow: super::runtime::Nullable<::uuid::Uuid>,
@@ -543,7 +531,7 @@ pub enum PolicyEngineMode {
     /// `any`
     Any,
     /// A value this client does not know, kept as sent.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl PolicyEngineMode {
@@ -556,34 +544,34 @@ impl PolicyEngineMode {
         }
     }
 
-    fn known(value: &str) -> ::core::option::Option<Self> {
+    fn known(value: &str) -> Option<Self> {
         match value {
-            "all" => ::core::option::Option::Some(Self::All),
-            "any" => ::core::option::Option::Some(Self::Any),
-            _ => ::core::option::Option::None,
+            "all" => Some(Self::All),
+            "any" => Some(Self::Any),
+            _ => None,
         }
     }
 }
 
-impl ::core::convert::From<&str> for PolicyEngineMode {
+impl From<&str> for PolicyEngineMode {
     fn from(value: &str) -> Self {
         Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
     }
 }
 
-impl ::core::convert::From<::std::string::String> for PolicyEngineMode {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for PolicyEngineMode {
+    fn from(value: String) -> Self {
         match Self::known(&value) {
-            ::core::option::Option::Some(known) => known,
-            ::core::option::Option::None => Self::Unknown(value),
+            Some(known) => known,
+            None => Self::Unknown(value),
         }
     }
 }
 
 impl ::core::str::FromStr for PolicyEngineMode {
     type Err = ::core::convert::Infallible;
-    fn from_str(value: &str) -> ::core::result::Result<Self, Self::Err> {
-        ::core::result::Result::Ok(Self::from(value))
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
 
@@ -597,7 +585,7 @@ impl ::serde::Serialize for PolicyEngineMode {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::core::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -605,13 +593,13 @@ impl ::serde::Serialize for PolicyEngineMode {
 impl<'de> ::serde::Deserialize<'de> for PolicyEngineMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::core::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         super::runtime::deserialize_enum(deserializer)
     }
 }
 
 impl super::runtime::ParamValue for PolicyEngineMode {
-    fn write_param(&self, out: &mut ::std::string::String) {
+    fn write_param(&self, out: &mut String) {
         out.push_str(self.as_str());
     }
 }
@@ -619,14 +607,11 @@ impl super::runtime::ParamValue for PolicyEngineMode {
 /// Validation Error
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ValidationError {
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    pub non_field_errors: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    pub code: ::core::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub non_field_errors: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
     /// Properties the schema does not name.
     #[serde(flatten)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }

@@ -17,14 +17,14 @@ pub enum Error {
         /// The HTTP status code.
         status: u16,
         /// The decoded body.
-        body: ::std::boxed::Box<super::types::ValidationError>,
+        body: Box<super::types::ValidationError>,
     },
     /// The server answered 403 with its `GenericError` body.
     GenericError {
         /// The HTTP status code.
         status: u16,
         /// The decoded body.
-        body: ::std::boxed::Box<super::types::GenericError>,
+        body: Box<super::types::GenericError>,
     },
     /// A status the operation does not declare, kept whole: status,
     /// headers and raw body.
@@ -42,15 +42,13 @@ pub enum Error {
 
 impl Error {
     /// The HTTP status, when a response arrived.
-    pub fn status(&self) -> ::core::option::Option<u16> {
+    pub fn status(&self) -> Option<u16> {
         match self {
-            Self::ValidationError { status, .. } => ::core::option::Option::Some(*status),
-            Self::GenericError { status, .. } => ::core::option::Option::Some(*status),
-            Self::Status(error) => ::core::option::Option::Some(error.status()),
-            Self::Decode(error) => ::core::option::Option::Some(error.status()),
-            Self::Timeout(_) | Self::Transport(_) | Self::Request(_) => {
-                ::core::option::Option::None
-            }
+            Self::ValidationError { status, .. } => Some(*status),
+            Self::GenericError { status, .. } => Some(*status),
+            Self::Status(error) => Some(error.status()),
+            Self::Decode(error) => Some(error.status()),
+            Self::Timeout(_) | Self::Transport(_) | Self::Request(_) => None,
         }
     }
 }
@@ -60,24 +58,20 @@ impl ::core::fmt::Display for Error {
         match self {
             Self::ValidationError { status, body } => {
                 match ::serde_json::to_string(body) {
-                    ::core::result::Result::Ok(json) => {
+                    Ok(json) => {
                         ::core::write!(
                             f, "status {} (ValidationError): {}", status, json
                         )
                     }
-                    ::core::result::Result::Err(_) => {
-                        ::core::write!(f, "status {} (ValidationError)", status)
-                    }
+                    Err(_) => ::core::write!(f, "status {} (ValidationError)", status),
                 }
             }
             Self::GenericError { status, body } => {
                 match ::serde_json::to_string(body) {
-                    ::core::result::Result::Ok(json) => {
+                    Ok(json) => {
                         ::core::write!(f, "status {} (GenericError): {}", status, json)
                     }
-                    ::core::result::Result::Err(_) => {
-                        ::core::write!(f, "status {} (GenericError)", status)
-                    }
+                    Err(_) => ::core::write!(f, "status {} (GenericError)", status),
                 }
             }
             Self::Status(error) => ::core::fmt::Display::fmt(error, f),
@@ -91,21 +85,19 @@ impl ::core::fmt::Display for Error {
 }
 
 impl ::std::error::Error for Error {
-    fn source(&self) -> ::core::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            Self::ValidationError { .. } => ::core::option::Option::None,
-            Self::GenericError { .. } => ::core::option::Option::None,
-            Self::Status(error) => ::core::option::Option::Some(error),
-            Self::Decode(error) => ::core::option::Option::Some(error),
-            Self::Timeout(error) | Self::Transport(error) => {
-                ::core::option::Option::Some(error)
-            }
-            Self::Request(error) => ::core::option::Option::Some(error),
+            Self::ValidationError { .. } => None,
+            Self::GenericError { .. } => None,
+            Self::Status(error) => Some(error),
+            Self::Decode(error) => Some(error),
+            Self::Timeout(error) | Self::Transport(error) => Some(error),
+            Self::Request(error) => Some(error),
         }
     }
 }
 
-impl ::core::convert::From<super::runtime::Failure> for Error {
+impl From<super::runtime::Failure> for Error {
     fn from(failure: super::runtime::Failure) -> Self {
         match failure {
             super::runtime::Failure::Request(error) => Self::Request(error),
@@ -118,7 +110,7 @@ impl ::core::convert::From<super::runtime::Failure> for Error {
     }
 }
 
-impl ::core::convert::From<super::runtime::RequestError> for Error {
+impl From<super::runtime::RequestError> for Error {
     fn from(error: super::runtime::RequestError) -> Self {
         Self::Request(error)
     }
@@ -132,24 +124,24 @@ pub fn status_400_validation_error_403_generic_error(
     match response.status() {
         400 => {
             match response.json() {
-                ::core::result::Result::Ok(body) => {
+                Ok(body) => {
                     Error::ValidationError {
                         status: 400,
-                        body: ::std::boxed::Box::new(body),
+                        body: Box::new(body),
                     }
                 }
-                ::core::result::Result::Err(failure) => failure.into(),
+                Err(failure) => failure.into(),
             }
         }
         403 => {
             match response.json() {
-                ::core::result::Result::Ok(body) => {
+                Ok(body) => {
                     Error::GenericError {
                         status: 403,
-                        body: ::std::boxed::Box::new(body),
+                        body: Box::new(body),
                     }
                 }
-                ::core::result::Result::Err(failure) => failure.into(),
+                Err(failure) => failure.into(),
             }
         }
         _ => Error::Status(response.into_status_error()),

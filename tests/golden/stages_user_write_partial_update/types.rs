@@ -16,7 +16,7 @@ pub enum DeniedActionEnum {
     /// `continue`
     Continue,
     /// A value this client does not know, kept as sent.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl DeniedActionEnum {
@@ -30,35 +30,35 @@ impl DeniedActionEnum {
         }
     }
 
-    fn known(value: &str) -> ::core::option::Option<Self> {
+    fn known(value: &str) -> Option<Self> {
         match value {
-            "message_continue" => ::core::option::Option::Some(Self::MessageContinue),
-            "message" => ::core::option::Option::Some(Self::Message),
-            "continue" => ::core::option::Option::Some(Self::Continue),
-            _ => ::core::option::Option::None,
+            "message_continue" => Some(Self::MessageContinue),
+            "message" => Some(Self::Message),
+            "continue" => Some(Self::Continue),
+            _ => None,
         }
     }
 }
 
-impl ::core::convert::From<&str> for DeniedActionEnum {
+impl From<&str> for DeniedActionEnum {
     fn from(value: &str) -> Self {
         Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
     }
 }
 
-impl ::core::convert::From<::std::string::String> for DeniedActionEnum {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for DeniedActionEnum {
+    fn from(value: String) -> Self {
         match Self::known(&value) {
-            ::core::option::Option::Some(known) => known,
-            ::core::option::Option::None => Self::Unknown(value),
+            Some(known) => known,
+            None => Self::Unknown(value),
         }
     }
 }
 
 impl ::core::str::FromStr for DeniedActionEnum {
     type Err = ::core::convert::Infallible;
-    fn from_str(value: &str) -> ::core::result::Result<Self, Self::Err> {
-        ::core::result::Result::Ok(Self::from(value))
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
 
@@ -72,7 +72,7 @@ impl ::serde::Serialize for DeniedActionEnum {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::core::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -80,13 +80,13 @@ impl ::serde::Serialize for DeniedActionEnum {
 impl<'de> ::serde::Deserialize<'de> for DeniedActionEnum {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::core::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         super::runtime::deserialize_enum(deserializer)
     }
 }
 
 impl super::runtime::ParamValue for DeniedActionEnum {
-    fn write_param(&self, out: &mut ::std::string::String) {
+    fn write_param(&self, out: &mut String) {
         out.push_str(self.as_str());
     }
 }
@@ -112,7 +112,7 @@ pub enum FlowDesignationEnum {
     /// `stage_configuration`
     StageConfiguration,
     /// A value this client does not know, kept as sent.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl FlowDesignationEnum {
@@ -130,41 +130,39 @@ impl FlowDesignationEnum {
         }
     }
 
-    fn known(value: &str) -> ::core::option::Option<Self> {
+    fn known(value: &str) -> Option<Self> {
         match value {
-            "authentication" => ::core::option::Option::Some(Self::Authentication),
-            "authorization" => ::core::option::Option::Some(Self::Authorization),
-            "invalidation" => ::core::option::Option::Some(Self::Invalidation),
-            "enrollment" => ::core::option::Option::Some(Self::Enrollment),
-            "unenrollment" => ::core::option::Option::Some(Self::Unenrollment),
-            "recovery" => ::core::option::Option::Some(Self::Recovery),
-            "stage_configuration" => {
-                ::core::option::Option::Some(Self::StageConfiguration)
-            }
-            _ => ::core::option::Option::None,
+            "authentication" => Some(Self::Authentication),
+            "authorization" => Some(Self::Authorization),
+            "invalidation" => Some(Self::Invalidation),
+            "enrollment" => Some(Self::Enrollment),
+            "unenrollment" => Some(Self::Unenrollment),
+            "recovery" => Some(Self::Recovery),
+            "stage_configuration" => Some(Self::StageConfiguration),
+            _ => None,
         }
     }
 }
 
-impl ::core::convert::From<&str> for FlowDesignationEnum {
+impl From<&str> for FlowDesignationEnum {
     fn from(value: &str) -> Self {
         Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
     }
 }
 
-impl ::core::convert::From<::std::string::String> for FlowDesignationEnum {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for FlowDesignationEnum {
+    fn from(value: String) -> Self {
         match Self::known(&value) {
-            ::core::option::Option::Some(known) => known,
-            ::core::option::Option::None => Self::Unknown(value),
+            Some(known) => known,
+            None => Self::Unknown(value),
         }
     }
 }
 
 impl ::core::str::FromStr for FlowDesignationEnum {
     type Err = ::core::convert::Infallible;
-    fn from_str(value: &str) -> ::core::result::Result<Self, Self::Err> {
-        ::core::result::Result::Ok(Self::from(value))
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
 
@@ -178,7 +176,7 @@ impl ::serde::Serialize for FlowDesignationEnum {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::core::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -186,13 +184,13 @@ impl ::serde::Serialize for FlowDesignationEnum {
 impl<'de> ::serde::Deserialize<'de> for FlowDesignationEnum {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::core::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         super::runtime::deserialize_enum(deserializer)
     }
 }
 
 impl super::runtime::ParamValue for FlowDesignationEnum {
-    fn write_param(&self, out: &mut ::std::string::String) {
+    fn write_param(&self, out: &mut String) {
         out.push_str(self.as_str());
     }
 }
@@ -214,7 +212,7 @@ pub enum FlowLayoutEnum {
     /// `sidebar_right`
     SidebarRight,
     /// A value this client does not know, kept as sent.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl FlowLayoutEnum {
@@ -230,37 +228,37 @@ impl FlowLayoutEnum {
         }
     }
 
-    fn known(value: &str) -> ::core::option::Option<Self> {
+    fn known(value: &str) -> Option<Self> {
         match value {
-            "stacked" => ::core::option::Option::Some(Self::Stacked),
-            "content_left" => ::core::option::Option::Some(Self::ContentLeft),
-            "content_right" => ::core::option::Option::Some(Self::ContentRight),
-            "sidebar_left" => ::core::option::Option::Some(Self::SidebarLeft),
-            "sidebar_right" => ::core::option::Option::Some(Self::SidebarRight),
-            _ => ::core::option::Option::None,
+            "stacked" => Some(Self::Stacked),
+            "content_left" => Some(Self::ContentLeft),
+            "content_right" => Some(Self::ContentRight),
+            "sidebar_left" => Some(Self::SidebarLeft),
+            "sidebar_right" => Some(Self::SidebarRight),
+            _ => None,
         }
     }
 }
 
-impl ::core::convert::From<&str> for FlowLayoutEnum {
+impl From<&str> for FlowLayoutEnum {
     fn from(value: &str) -> Self {
         Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
     }
 }
 
-impl ::core::convert::From<::std::string::String> for FlowLayoutEnum {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for FlowLayoutEnum {
+    fn from(value: String) -> Self {
         match Self::known(&value) {
-            ::core::option::Option::Some(known) => known,
-            ::core::option::Option::None => Self::Unknown(value),
+            Some(known) => known,
+            None => Self::Unknown(value),
         }
     }
 }
 
 impl ::core::str::FromStr for FlowLayoutEnum {
     type Err = ::core::convert::Infallible;
-    fn from_str(value: &str) -> ::core::result::Result<Self, Self::Err> {
-        ::core::result::Result::Ok(Self::from(value))
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
 
@@ -274,7 +272,7 @@ impl ::serde::Serialize for FlowLayoutEnum {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::core::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -282,13 +280,13 @@ impl ::serde::Serialize for FlowLayoutEnum {
 impl<'de> ::serde::Deserialize<'de> for FlowLayoutEnum {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::core::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         super::runtime::deserialize_enum(deserializer)
     }
 }
 
 impl super::runtime::ParamValue for FlowLayoutEnum {
-    fn write_param(&self, out: &mut ::std::string::String) {
+    fn write_param(&self, out: &mut String) {
         out.push_str(self.as_str());
     }
 }
@@ -302,91 +300,91 @@ pub struct FlowSet {
     pub pk: ::uuid::Uuid,
     /// Read-only: the server sets it.
     pub policybindingmodel_ptr_id: ::uuid::Uuid,
-    pub name: ::std::string::String,
+    pub name: String,
     /// Visible in the URL.
     ///
     /// Constraints: at most 50 characters; matches `^[-a-zA-Z0-9_]+$`.
-    pub slug: ::std::string::String,
+    pub slug: String,
     /// Shown as the Title in Flow pages.
-    pub title: ::std::string::String,
+    pub title: String,
     /// Decides what this Flow is used for. For example, the Authentication flow is redirect to when an un-authenticated user visits authentik.
     pub designation: FlowDesignationEnum,
     /// Get the URL to the background image. If the name is /static or starts with http
     /// it is returned as-is
     ///
     /// Read-only: the server sets it.
-    pub background: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    pub policy_engine_mode: ::core::option::Option<PolicyEngineMode>,
+    pub background: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy_engine_mode: Option<PolicyEngineMode>,
     /// Enable compatibility mode, increases compatibility with password managers on mobile devices.
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    pub compatibility_mode: ::core::option::Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compatibility_mode: Option<bool>,
     /// Get export URL for flow
     ///
     /// Read-only: the server sets it.
-    pub export_url: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    pub layout: ::core::option::Option<FlowLayoutEnum>,
+    pub export_url: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub layout: Option<FlowLayoutEnum>,
     /// Configure what should happen when a flow denies access to a user.
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    pub denied_action: ::core::option::Option<DeniedActionEnum>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub denied_action: Option<DeniedActionEnum>,
 }
 
 /// Stripped down flow serializer
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct FlowSetRequest {
     /// Constraints: not empty.
-    pub name: ::std::string::String,
+    pub name: String,
     /// Visible in the URL.
     ///
     /// Constraints: 1 to 50 characters; matches `^[-a-zA-Z0-9_]+$`.
-    pub slug: ::std::string::String,
+    pub slug: String,
     /// Shown as the Title in Flow pages.
     ///
     /// Constraints: not empty.
-    pub title: ::std::string::String,
+    pub title: String,
     /// Decides what this Flow is used for. For example, the Authentication flow is redirect to when an un-authenticated user visits authentik.
     pub designation: FlowDesignationEnum,
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    pub policy_engine_mode: ::core::option::Option<PolicyEngineMode>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy_engine_mode: Option<PolicyEngineMode>,
     /// Enable compatibility mode, increases compatibility with password managers on mobile devices.
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    pub compatibility_mode: ::core::option::Option<bool>,
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    pub layout: ::core::option::Option<FlowLayoutEnum>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compatibility_mode: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub layout: Option<FlowLayoutEnum>,
     /// Configure what should happen when a flow denies access to a user.
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    pub denied_action: ::core::option::Option<DeniedActionEnum>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub denied_action: Option<DeniedActionEnum>,
 }
 
 /// Generic API Error
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GenericError {
-    pub detail: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    pub code: ::core::option::Option<::std::string::String>,
+    pub detail: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
 }
 
 /// UserWriteStage Serializer
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PatchedUserWriteStageRequest {
     /// Constraints: not empty.
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    pub name: ::core::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    pub flow_set: ::core::option::Option<::std::vec::Vec<FlowSetRequest>>,
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    pub user_creation_mode: ::core::option::Option<UserCreationModeEnum>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flow_set: Option<Vec<FlowSetRequest>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_creation_mode: Option<UserCreationModeEnum>,
     /// When set, newly created users are inactive and cannot login.
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    pub create_users_as_inactive: ::core::option::Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub create_users_as_inactive: Option<bool>,
     /// Optionally add newly created users to this group.
     #[serde(default, skip_serializing_if = "super::runtime::Nullable::is_absent")]
     pub create_users_group: super::runtime::Nullable<::uuid::Uuid>,
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    pub user_type: ::core::option::Option<UserTypeEnum>,
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    pub user_path_template: ::core::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_type: Option<UserTypeEnum>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_path_template: Option<String>,
 }
 
 /// The `PolicyEngineMode` schema.
@@ -400,7 +398,7 @@ pub enum PolicyEngineMode {
     /// `any`
     Any,
     /// A value this client does not know, kept as sent.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl PolicyEngineMode {
@@ -413,34 +411,34 @@ impl PolicyEngineMode {
         }
     }
 
-    fn known(value: &str) -> ::core::option::Option<Self> {
+    fn known(value: &str) -> Option<Self> {
         match value {
-            "all" => ::core::option::Option::Some(Self::All),
-            "any" => ::core::option::Option::Some(Self::Any),
-            _ => ::core::option::Option::None,
+            "all" => Some(Self::All),
+            "any" => Some(Self::Any),
+            _ => None,
         }
     }
 }
 
-impl ::core::convert::From<&str> for PolicyEngineMode {
+impl From<&str> for PolicyEngineMode {
     fn from(value: &str) -> Self {
         Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
     }
 }
 
-impl ::core::convert::From<::std::string::String> for PolicyEngineMode {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for PolicyEngineMode {
+    fn from(value: String) -> Self {
         match Self::known(&value) {
-            ::core::option::Option::Some(known) => known,
-            ::core::option::Option::None => Self::Unknown(value),
+            Some(known) => known,
+            None => Self::Unknown(value),
         }
     }
 }
 
 impl ::core::str::FromStr for PolicyEngineMode {
     type Err = ::core::convert::Infallible;
-    fn from_str(value: &str) -> ::core::result::Result<Self, Self::Err> {
-        ::core::result::Result::Ok(Self::from(value))
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
 
@@ -454,7 +452,7 @@ impl ::serde::Serialize for PolicyEngineMode {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::core::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -462,13 +460,13 @@ impl ::serde::Serialize for PolicyEngineMode {
 impl<'de> ::serde::Deserialize<'de> for PolicyEngineMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::core::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         super::runtime::deserialize_enum(deserializer)
     }
 }
 
 impl super::runtime::ParamValue for PolicyEngineMode {
-    fn write_param(&self, out: &mut ::std::string::String) {
+    fn write_param(&self, out: &mut String) {
         out.push_str(self.as_str());
     }
 }
@@ -486,7 +484,7 @@ pub enum UserCreationModeEnum {
     /// `always_create`
     AlwaysCreate,
     /// A value this client does not know, kept as sent.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl UserCreationModeEnum {
@@ -500,37 +498,35 @@ impl UserCreationModeEnum {
         }
     }
 
-    fn known(value: &str) -> ::core::option::Option<Self> {
+    fn known(value: &str) -> Option<Self> {
         match value {
-            "never_create" => ::core::option::Option::Some(Self::NeverCreate),
-            "create_when_required" => {
-                ::core::option::Option::Some(Self::CreateWhenRequired)
-            }
-            "always_create" => ::core::option::Option::Some(Self::AlwaysCreate),
-            _ => ::core::option::Option::None,
+            "never_create" => Some(Self::NeverCreate),
+            "create_when_required" => Some(Self::CreateWhenRequired),
+            "always_create" => Some(Self::AlwaysCreate),
+            _ => None,
         }
     }
 }
 
-impl ::core::convert::From<&str> for UserCreationModeEnum {
+impl From<&str> for UserCreationModeEnum {
     fn from(value: &str) -> Self {
         Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
     }
 }
 
-impl ::core::convert::From<::std::string::String> for UserCreationModeEnum {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for UserCreationModeEnum {
+    fn from(value: String) -> Self {
         match Self::known(&value) {
-            ::core::option::Option::Some(known) => known,
-            ::core::option::Option::None => Self::Unknown(value),
+            Some(known) => known,
+            None => Self::Unknown(value),
         }
     }
 }
 
 impl ::core::str::FromStr for UserCreationModeEnum {
     type Err = ::core::convert::Infallible;
-    fn from_str(value: &str) -> ::core::result::Result<Self, Self::Err> {
-        ::core::result::Result::Ok(Self::from(value))
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
 
@@ -544,7 +540,7 @@ impl ::serde::Serialize for UserCreationModeEnum {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::core::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -552,13 +548,13 @@ impl ::serde::Serialize for UserCreationModeEnum {
 impl<'de> ::serde::Deserialize<'de> for UserCreationModeEnum {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::core::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         super::runtime::deserialize_enum(deserializer)
     }
 }
 
 impl super::runtime::ParamValue for UserCreationModeEnum {
-    fn write_param(&self, out: &mut ::std::string::String) {
+    fn write_param(&self, out: &mut String) {
         out.push_str(self.as_str());
     }
 }
@@ -578,7 +574,7 @@ pub enum UserTypeEnum {
     /// `internal_service_account`
     InternalServiceAccount,
     /// A value this client does not know, kept as sent.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl UserTypeEnum {
@@ -593,38 +589,36 @@ impl UserTypeEnum {
         }
     }
 
-    fn known(value: &str) -> ::core::option::Option<Self> {
+    fn known(value: &str) -> Option<Self> {
         match value {
-            "internal" => ::core::option::Option::Some(Self::Internal),
-            "external" => ::core::option::Option::Some(Self::External),
-            "service_account" => ::core::option::Option::Some(Self::ServiceAccount),
-            "internal_service_account" => {
-                ::core::option::Option::Some(Self::InternalServiceAccount)
-            }
-            _ => ::core::option::Option::None,
+            "internal" => Some(Self::Internal),
+            "external" => Some(Self::External),
+            "service_account" => Some(Self::ServiceAccount),
+            "internal_service_account" => Some(Self::InternalServiceAccount),
+            _ => None,
         }
     }
 }
 
-impl ::core::convert::From<&str> for UserTypeEnum {
+impl From<&str> for UserTypeEnum {
     fn from(value: &str) -> Self {
         Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
     }
 }
 
-impl ::core::convert::From<::std::string::String> for UserTypeEnum {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for UserTypeEnum {
+    fn from(value: String) -> Self {
         match Self::known(&value) {
-            ::core::option::Option::Some(known) => known,
-            ::core::option::Option::None => Self::Unknown(value),
+            Some(known) => known,
+            None => Self::Unknown(value),
         }
     }
 }
 
 impl ::core::str::FromStr for UserTypeEnum {
     type Err = ::core::convert::Infallible;
-    fn from_str(value: &str) -> ::core::result::Result<Self, Self::Err> {
-        ::core::result::Result::Ok(Self::from(value))
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
 
@@ -638,7 +632,7 @@ impl ::serde::Serialize for UserTypeEnum {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::core::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -646,13 +640,13 @@ impl ::serde::Serialize for UserTypeEnum {
 impl<'de> ::serde::Deserialize<'de> for UserTypeEnum {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::core::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         super::runtime::deserialize_enum(deserializer)
     }
 }
 
 impl super::runtime::ParamValue for UserTypeEnum {
-    fn write_param(&self, out: &mut ::std::string::String) {
+    fn write_param(&self, out: &mut String) {
         out.push_str(self.as_str());
     }
 }
@@ -664,50 +658,47 @@ pub struct UserWriteStage {
     ///
     /// Read-only: the server sets it.
     pub pk: ::uuid::Uuid,
-    pub name: ::std::string::String,
+    pub name: String,
     /// Get object type so that we know how to edit the object
     ///
     /// Read-only: the server sets it.
-    pub component: ::std::string::String,
+    pub component: String,
     /// Return object's verbose_name
     ///
     /// Read-only: the server sets it.
-    pub verbose_name: ::std::string::String,
+    pub verbose_name: String,
     /// Return object's plural verbose_name
     ///
     /// Read-only: the server sets it.
-    pub verbose_name_plural: ::std::string::String,
+    pub verbose_name_plural: String,
     /// Return internal model name
     ///
     /// Read-only: the server sets it.
-    pub meta_model_name: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    pub flow_set: ::core::option::Option<::std::vec::Vec<FlowSet>>,
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    pub user_creation_mode: ::core::option::Option<UserCreationModeEnum>,
+    pub meta_model_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flow_set: Option<Vec<FlowSet>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_creation_mode: Option<UserCreationModeEnum>,
     /// When set, newly created users are inactive and cannot login.
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    pub create_users_as_inactive: ::core::option::Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub create_users_as_inactive: Option<bool>,
     /// Optionally add newly created users to this group.
     #[serde(default, skip_serializing_if = "super::runtime::Nullable::is_absent")]
     pub create_users_group: super::runtime::Nullable<::uuid::Uuid>,
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    pub user_type: ::core::option::Option<UserTypeEnum>,
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    pub user_path_template: ::core::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_type: Option<UserTypeEnum>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_path_template: Option<String>,
 }
 
 /// Validation Error
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ValidationError {
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    pub non_field_errors: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    pub code: ::core::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub non_field_errors: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
     /// Properties the schema does not name.
     #[serde(flatten)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }

@@ -1,0 +1,125 @@
+//! Generating the full client, stage by stage, in this process.
+
+use std::path::{Path, PathBuf};
+
+use authentik_codegen::emit::{self, Emitted};
+use authentik_codegen::format::format_tokens;
+use authentik_codegen::{load, write, Generator, Overrides, Source};
+
+use crate::stats::Samples;
+
+/// The timings of one schema's generation.
+pub struct Generation {
+    /// Reading and parsing the YAML into openapiv3 types, overrides applied.
+    pub load: Samples,
+    /// Resolving references, building the IR, analysis, naming.
+    pub model: Samples,
+    /// IR to token streams, one thread.
+    pub emit: Samples,
+    /// Token streams to text with syn and prettyplease, one thread.
+    pub format: Samples,
+    /// Emitting and formatting as `generate` does it, on every core.
+    pub render: Samples,
+    /// Writing every file into an empty directory.
+    pub write_fresh: Samples,
+    /// Writing again when nothing changed (what a rebuild pays).
+    pub write_unchanged: Samples,
+    /// `Generator::generate` and writing, end to end.
+    pub whole: Samples,
+    /// Lines generated.
+    pub lines: usize,
+    /// Files generated.
+    pub files: usize,
+}
+
+/// Times each stage `runs` times.
+pub fn measure(schema: &Path, runs: usize, scratch: &Path) -> Generation {
+    let generator = Generator::new(schema);
+    let read = || Source::read(schema).unwrap_or_else(|e| panic!("{e}"));
+    let corrected = || {
+        let source = read();
+        let mut document = load::parse(&source).unwrap_or_else(|e| panic!("{e}"));
+        let overrides = Overrides::builtin().unwrap_or_else(|e| panic!("{e}"));
+        overrides.apply(&mut document, &source.name);
+        (source, document)
+    };
+
+    let load = Samples::measure(runs, true, corrected);
+    let (source, document) = corrected();
+    let model_of = || {
+        generator
+            .model_of(&document, &source.name)
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    let model = Samples::measure(runs, true, model_of);
+
+    let model = (model, model_of());
+    let (model_samples, model) = model;
+    let selection = generator
+        .selection_of(&model)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let plan = emit::plan(&model.api, &model.names, &selection, &model.schema_label);
+    let pieces = emit::pieces(&plan);
+    let emit_all = || -> Vec<Emitted> {
+        pieces
+            .iter()
+            .filter_map(|piece| emit::piece_tokens(&model.api, &model.names, &selection, piece))
+            .collect()
+    };
+    let emit = Samples::measure(runs, true, emit_all);
+
+    // Formatting consumes the tokens: emit a fresh set for each run first.
+    let mut batches: Vec<Vec<Emitted>> = (0..=runs).map(|_| emit_all()).collect();
+    let format = Samples::measure(runs, true, || {
+        let batch = batches.pop().unwrap_or_default();
+        batch
+            .into_iter()
+            .map(|emitted| format_tokens(emitted.tokens, &emitted.what, emitted.cfg))
+            .collect::<Result<Vec<String>, _>>()
+            .unwrap_or_else(|e| panic!("{e}"))
+    });
+    let render = Samples::measure(runs, true, || {
+        emit::render(&model.api, &model.names, &selection, &plan).unwrap_or_else(|e| panic!("{e}"))
+    });
+
+    let generated = generator.generate().unwrap_or_else(|e| panic!("{e}"));
+    let mut fresh_dirs = (0..=runs).map(|i| fresh(scratch, &format!("fresh-{i}")));
+    let write_fresh = Samples::measure(runs, true, || {
+        let dir = fresh_dirs
+            .next()
+            .unwrap_or_else(|| fresh(scratch, "fresh-extra"));
+        write::write(&dir, &generated.files).unwrap_or_else(|e| panic!("{e}"))
+    });
+    let unchanged_dir = fresh(scratch, "unchanged");
+    let write_unchanged = Samples::measure(runs, true, || {
+        write::write(&unchanged_dir, &generated.files).unwrap_or_else(|e| panic!("{e}"))
+    });
+    let mut whole_dirs = (0..=runs).map(|i| fresh(scratch, &format!("whole-{i}")));
+    let whole = Samples::measure(runs, true, || {
+        let dir = whole_dirs
+            .next()
+            .unwrap_or_else(|| fresh(scratch, "whole-extra"));
+        generator.write_to(&dir).unwrap_or_else(|e| panic!("{e}"))
+    });
+
+    Generation {
+        load,
+        model: model_samples,
+        emit,
+        format,
+        render,
+        write_fresh,
+        write_unchanged,
+        whole,
+        lines: generated.stats.lines,
+        files: generated.files.len(),
+    }
+}
+
+/// An empty directory under `scratch`.
+fn fresh(scratch: &Path, name: &str) -> PathBuf {
+    let dir = scratch.join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    dir
+}
