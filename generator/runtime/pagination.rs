@@ -140,13 +140,9 @@ where
         let request = request(page);
         let success = success.clone();
         async move {
-            let response = client.execute(request?).await?;
-            if success.contains(&response.status()) {
-                let [results, pagination, next] = keys;
-                Page::decode(&response, split, results, pagination, next)
-            } else {
-                Err(error(response))
-            }
+            let response = client.call(request?, success, error).await?;
+            let [results, pagination, next] = keys;
+            Page::decode(&response, split, results, pagination, next)
         }
     })
 }

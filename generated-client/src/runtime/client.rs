@@ -7,7 +7,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::header::{HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE, COOKIE};
-use serde::de::DeserializeOwned;
 
 use super::error::{Failure, RequestError, TransportError};
 use super::request::{Auth, Body, Request, Response};
@@ -68,9 +67,9 @@ impl fmt::Debug for Client {
 ///
 /// Only idempotent methods (GET, PUT, DELETE, HEAD, OPTIONS) are retried,
 /// unless [`RetryPolicy::non_idempotent`] says so: repeating a POST or PATCH
-/// can apply it twice. A request is retried after a connection failure, a
-/// timeout, or a 429, 502, 503 or 504 response; streamed uploads are never
-/// retried. Waits double from `base_delay`, up to `max_delay`.
+/// can apply it twice. A request is retried after a transport failure (the
+/// connection refused, reset or closed early, or a timeout), or a 429, 502,
+/// 503 or 504 response; streamed uploads are never retried. Waits double from `base_delay`, up to `max_delay`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// Retries after the first attempt (0: never retry).
@@ -181,7 +180,9 @@ impl Client {
             };
             let transient = match &outcome {
                 Ok(response) => matches!(response.status(), 429 | 502 | 503 | 504),
-                Err(Failure::Transport(error)) => error.is_timeout() || error.is_connect(),
+                // Refused, reset, cut short or timed out: nothing came back
+                // that says the request failed for good.
+                Err(Failure::Transport(_)) => true,
                 Err(_) => false,
             };
             if !transient {
@@ -193,62 +194,19 @@ impl Client {
         }
     }
 
-    /// Sends a request and decodes a response with a status in `success` as
-    /// JSON; any other response is handed to `error`, the operation's table
-    /// of declared error bodies.
-    pub async fn json<T, E>(&self, request: Request, success: RangeInclusive<u16>, error: fn(Response) -> E) -> Result<T, E>
-    where
-        T: DeserializeOwned,
-        E: From<Failure>,
-    {
+    /// Sends a request built by an operation: a response with a status in
+    /// `success` comes back to be decoded, any other is handed to `error`,
+    /// the operation's table of declared error bodies. Generic over the
+    /// error type only, so every operation shares one copy of it.
+    pub async fn call<E: From<Failure>>(
+        &self,
+        request: Request,
+        success: RangeInclusive<u16>,
+        error: fn(Response) -> E,
+    ) -> Result<Response, E> {
         let response = self.execute(request).await?;
         if success.contains(&response.status()) {
-            Ok(response.json()?)
-        } else {
-            Err(error(response))
-        }
-    }
-
-    /// Like [`Client::json`], for a status that may come without a body (a
-    /// 204 that declares one): `None` when the body is empty.
-    pub async fn json_if_any<T, E>(&self, request: Request, success: RangeInclusive<u16>, error: fn(Response) -> E) -> Result<Option<T>, E>
-    where
-        T: DeserializeOwned,
-        E: From<Failure>,
-    {
-        let response = self.execute(request).await?;
-        if success.contains(&response.status()) {
-            Ok(response.json_if_any()?)
-        } else {
-            Err(error(response))
-        }
-    }
-
-    /// Sends a request whose success response has no body worth reading.
-    pub async fn empty<E: From<Failure>>(&self, request: Request, success: RangeInclusive<u16>, error: fn(Response) -> E) -> Result<(), E> {
-        let response = self.execute(request).await?;
-        if success.contains(&response.status()) {
-            Ok(())
-        } else {
-            Err(error(response))
-        }
-    }
-
-    /// Sends a request whose success response is text (YAML, XML, ...).
-    pub async fn text<E: From<Failure>>(&self, request: Request, success: RangeInclusive<u16>, error: fn(Response) -> E) -> Result<String, E> {
-        let response = self.execute(request).await?;
-        if success.contains(&response.status()) {
-            Ok(response.text()?)
-        } else {
-            Err(error(response))
-        }
-    }
-
-    /// Sends a request whose success response is bytes (a file download).
-    pub async fn bytes<E: From<Failure>>(&self, request: Request, success: RangeInclusive<u16>, error: fn(Response) -> E) -> Result<Vec<u8>, E> {
-        let response = self.execute(request).await?;
-        if success.contains(&response.status()) {
-            Ok(response.into_bytes())
+            Ok(response)
         } else {
             Err(error(response))
         }
@@ -343,17 +301,23 @@ impl Client {
     }
 
     async fn send(&self, request: reqwest::Request) -> Result<Response, Failure> {
-        let mut response = self
-            .inner
-            .http
-            .execute(request)
-            .await
-            .map_err(TransportError::from)?;
+        // A token sent in the query string is part of the URL, which
+        // reqwest's errors repeat: leave the URL out of those.
+        let token_in_url = self.inner.token.as_ref().is_some_and(|token| {
+            request
+                .url()
+                .query()
+                .is_some_and(|query| query.contains(&super::request::path_param(token.0.as_str())))
+        });
+        let hide = |error: reqwest::Error| {
+            TransportError::from(if token_in_url { error.without_url() } else { error })
+        };
+        let mut response = self.inner.http.execute(request).await.map_err(hide)?;
         let status = response.status().as_u16();
         let headers = std::mem::take(response.headers_mut());
         let limit = self.inner.max_response_bytes;
         let mut body = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(TransportError::from)? {
+        while let Some(chunk) = response.chunk().await.map_err(hide)? {
             if body.len() + chunk.len() > limit {
                 return Err(RequestError::new(format!(
                     "the response body exceeds {limit} bytes (see ClientBuilder::max_response_bytes)"

@@ -173,7 +173,14 @@ fn operation_items(
     let (return_type, helper) = success_handling(ctx, op);
     let success = success_range(op);
     let error_fn = ident(&names.error_fn);
-    let send = quote! { self.client.#helper(request, #success, error::#error_fn).await };
+    let call = quote! { self.client.call(request, #success, error::#error_fn).await };
+    let send = match helper {
+        Decode::Json => quote! { Ok(#call?.json()?) },
+        Decode::JsonIfAny => quote! { Ok(#call?.json_if_any()?) },
+        Decode::Text => quote! { Ok(#call?.text()?) },
+        Decode::Bytes => quote! { Ok(#call?.into_bytes()) },
+        Decode::Nothing => quote! { #call.map(drop) },
+    };
     let doc = method_docs(ctx, op).to_tokens();
     let argument_list: Vec<TokenStream> = arguments
         .iter()
@@ -378,23 +385,32 @@ fn body_argument(ctx: &Ctx<'_>, content: &Content) -> (TokenStream, TokenStream)
     }
 }
 
-/// The return type, and the `Client` helper that sends the request and
-/// reads a success response of that kind.
-fn success_handling(ctx: &Ctx<'_>, op: &Operation) -> (TokenStream, Ident) {
+/// How a success response is read.
+#[derive(Clone, Copy)]
+enum Decode {
+    Json,
+    JsonIfAny,
+    Text,
+    Bytes,
+    Nothing,
+}
+
+/// The return type, and how to read a success response into it.
+fn success_handling(ctx: &Ctx<'_>, op: &Operation) -> (TokenStream, Decode) {
     let Some(success) = op.responses.iter().find(|r| r.status.is_success()) else {
-        return (quote! { () }, ident("empty"));
+        return (quote! { () }, Decode::Nothing);
     };
     match &success.content {
         // A 204 has no body, whatever the schema declares: decode one if any.
         Content::Json(shape) if success.status == Status::Code(204) => {
             let ty = ctx.writer.shape(shape);
-            (quote! { Option<#ty> }, ident("json_if_any"))
+            (quote! { Option<#ty> }, Decode::JsonIfAny)
         }
-        Content::Json(shape) => (ctx.writer.shape(shape), ident("json")),
-        Content::Text => (quote! { String }, ident("text")),
-        Content::Binary => (quote! { Vec<u8> }, ident("bytes")),
+        Content::Json(shape) => (ctx.writer.shape(shape), Decode::Json),
+        Content::Text => (quote! { String }, Decode::Text),
+        Content::Binary => (quote! { Vec<u8> }, Decode::Bytes),
         Content::Empty | Content::Multipart(_) | Content::Form(_) => {
-            (quote! { () }, ident("empty"))
+            (quote! { () }, Decode::Nothing)
         }
     }
 }

@@ -35,12 +35,16 @@ impl<'a> Stages<'a> {
             runtime::Auth::Token("Bearer"),
         );
         request.json(body)?;
-        self.client
-            .json(
-                request,
-                201..=201,
-                error::status_400_validation_error_403_generic_error,
-            )
-            .await
+        Ok(
+            self
+                .client
+                .call(
+                    request,
+                    201..=201,
+                    error::status_400_validation_error_403_generic_error,
+                )
+                .await?
+                .json()?,
+        )
     }
 }

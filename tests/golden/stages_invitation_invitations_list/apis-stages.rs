@@ -78,13 +78,17 @@ impl<'a> Stages<'a> {
         params: &InvitationInvitationsListParams,
     ) -> Result<types::PaginatedInvitationList, Error> {
         let request = Self::invitation_invitations_list_request(params)?;
-        self.client
-            .json(
-                request,
-                200..=200,
-                error::status_400_validation_error_403_generic_error,
-            )
-            .await
+        Ok(
+            self
+                .client
+                .call(
+                    request,
+                    200..=200,
+                    error::status_400_validation_error_403_generic_error,
+                )
+                .await?
+                .json()?,
+        )
     }
 
     /// Every item of every page of [`Self::invitation_invitations_list`], as a stream: it fetches page after page (from `params.page`, or the first) while the server reports a next page. An item that does not decode is an `Err` in its place; a page that cannot be fetched ends the stream after its error.

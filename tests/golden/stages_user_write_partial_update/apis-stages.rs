@@ -36,12 +36,16 @@ impl<'a> Stages<'a> {
             runtime::Auth::Token("Bearer"),
         );
         request.json(body)?;
-        self.client
-            .json(
-                request,
-                200..=200,
-                error::status_400_validation_error_403_generic_error,
-            )
-            .await
+        Ok(
+            self
+                .client
+                .call(
+                    request,
+                    200..=200,
+                    error::status_400_validation_error_403_generic_error,
+                )
+                .await?
+                .json()?,
+        )
     }
 }
