@@ -4,6 +4,7 @@
 //! does not use is not dead code there.
 
 pub mod crates;
+pub mod faults;
 pub mod golden;
 pub mod prism;
 pub mod recorder;

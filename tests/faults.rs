@@ -1,0 +1,195 @@
+//! The client against a misbehaving server: every call returns a typed
+//! error within the configured timeout (no panic, no hang), retries only
+//! what is safe to retry, and never lets the token out.
+
+use std::time::{Duration, Instant};
+
+use authentik_client::types::InvitationRequest;
+use authentik_client::{Client, Error, Nullable, RetryPolicy};
+use test_support::faults::{Behaviour, FaultServer};
+
+const UUID: &str = "3fa85f64-5717-4562-b3fc-2c963f66afa6";
+const TOKEN: &str = "s3cret-token-that-must-not-leak";
+const TIMEOUT: Duration = Duration::from_millis(800);
+
+fn client(server: &FaultServer) -> Client {
+    Client::builder(&server.url)
+        .token(TOKEN)
+        .timeout(Some(TIMEOUT))
+        .build()
+        .expect("client")
+}
+
+/// Calls one operation and checks what every failure must satisfy: it came
+/// back in time, and neither its message nor its debug form shows the token.
+async fn retrieve(client: &Client) -> Error {
+    let started = Instant::now();
+    let error = client
+        .stages()
+        .invitation_invitations_retrieve(UUID.parse().expect("uuid"))
+        .await
+        .expect_err("the server misbehaves");
+    assert!(
+        started.elapsed() < TIMEOUT + Duration::from_secs(2),
+        "took {:?}",
+        started.elapsed()
+    );
+    let (shown, debug) = (error.to_string(), format!("{error:?}"));
+    assert!(!shown.contains(TOKEN) && !debug.contains(TOKEN), "{debug}");
+    error
+}
+
+#[tokio::test]
+async fn every_fault_is_a_typed_error_in_time() {
+    let invitation = r#"{"pk": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "name": "x", "created_by": {"pk": 1, "username": "u", "name": "n", "uid": "i"}, "flow_obj": null}"#;
+    let huge = format!(
+        "{{\"pad\": \"{}\", {}",
+        "x".repeat(8 * 1024 * 1024),
+        &invitation[1..]
+    );
+    let server = FaultServer::start(vec![
+        Behaviour::Close,
+        Behaviour::HangUpMidBody {
+            length: 10_000,
+            sent: 100,
+        },
+        Behaviour::Stall,
+        Behaviour::json(503, r#"{"detail": "maintenance"}"#),
+        Behaviour::json(200, &invitation[..40]),
+        Behaviour::Respond {
+            status: 200,
+            content_type: "text/html",
+            body: b"<html>login</html>".to_vec(),
+        },
+        Behaviour::Respond {
+            status: 200,
+            content_type: "application/json",
+            body: b"{\"name\": \"\xff\xfe\"}".to_vec(),
+        },
+        Behaviour::json(200, &huge),
+    ]);
+    let client = client(&server);
+
+    let closed = retrieve(&client).await;
+    assert!(matches!(closed, Error::Transport(_)), "{closed:?}");
+    let cut = retrieve(&client).await;
+    assert!(matches!(cut, Error::Transport(_)), "{cut:?}");
+    let stalled = retrieve(&client).await;
+    assert!(matches!(stalled, Error::Timeout(_)), "{stalled:?}");
+    match retrieve(&client).await {
+        Error::Status(status) => assert_eq!(status.status(), 503),
+        other => panic!("{other:?}"),
+    }
+    for what in ["truncated JSON", "HTML", "invalid UTF-8"] {
+        match retrieve(&client).await {
+            Error::Decode(decode) => assert_eq!(decode.status(), 200, "{what}"),
+            other => panic!("{what}: {other:?}"),
+        }
+    }
+    // An 8 MB body decodes (unknown properties are skipped).
+    let decoded = client
+        .stages()
+        .invitation_invitations_retrieve(UUID.parse().expect("uuid"))
+        .await
+        .expect("a large body decodes");
+    assert_eq!(decoded.name, "x");
+}
+
+#[tokio::test]
+async fn a_body_over_the_limit_is_refused_not_buffered() {
+    let server = FaultServer::start(vec![Behaviour::json(200, &" ".repeat(2 * 1024 * 1024))]);
+    let client = Client::builder(&server.url)
+        .token(TOKEN)
+        .max_response_bytes(1024 * 1024)
+        .build()
+        .expect("client");
+    let error = retrieve(&client).await;
+    assert!(matches!(error, Error::Request(_)), "{error:?}");
+    assert!(error.to_string().contains("exceeds"), "{error}");
+}
+
+#[tokio::test]
+async fn idempotent_requests_are_retried_when_asked_and_others_are_not() {
+    let ok = r#"{"pk": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "name": "x", "created_by": {"pk": 1, "username": "u", "name": "n", "uid": "i"}, "flow_obj": null}"#;
+    let policy = RetryPolicy {
+        max_retries: 3,
+        base_delay: Duration::from_millis(20),
+        ..RetryPolicy::idempotent(3)
+    };
+
+    // GET: two transient failures, then success.
+    let server = FaultServer::start(vec![
+        Behaviour::json(503, "{}"),
+        Behaviour::Close,
+        Behaviour::json(200, ok),
+    ]);
+    let retrying = Client::builder(&server.url)
+        .token(TOKEN)
+        .retry(policy)
+        .build()
+        .expect("client");
+    retrying
+        .stages()
+        .invitation_invitations_retrieve(UUID.parse().expect("uuid"))
+        .await
+        .expect("the third attempt succeeds");
+    assert_eq!(server.requests(), 3);
+
+    // POST is never retried unless asked: it could be applied twice.
+    let server = FaultServer::start(vec![Behaviour::json(503, "{}"), Behaviour::json(201, ok)]);
+    let retrying = Client::builder(&server.url)
+        .token(TOKEN)
+        .retry(policy)
+        .build()
+        .expect("client");
+    let request = InvitationRequest {
+        name: "x".into(),
+        expires: Nullable::Absent,
+        fixed_data: None,
+        single_use: None,
+        flow: Nullable::Absent,
+    };
+    let error = retrying
+        .stages()
+        .invitation_invitations_create(&request)
+        .await
+        .expect_err("not retried");
+    assert_eq!(error.status(), Some(503));
+    assert_eq!(server.requests(), 1);
+
+    // ... and when asked, it is.
+    let server = FaultServer::start(vec![Behaviour::json(503, "{}"), Behaviour::json(201, ok)]);
+    let asked = Client::builder(&server.url)
+        .token(TOKEN)
+        .retry(RetryPolicy {
+            non_idempotent: true,
+            ..policy
+        })
+        .build()
+        .expect("client");
+    asked
+        .stages()
+        .invitation_invitations_create(&request)
+        .await
+        .expect("retried");
+    assert_eq!(server.requests(), 2);
+
+    // Off by default.
+    let server = FaultServer::start(vec![Behaviour::json(503, "{}"), Behaviour::json(200, ok)]);
+    let error = retrieve(&client(&server)).await;
+    assert_eq!(error.status(), Some(503));
+    assert_eq!(server.requests(), 1);
+}
+
+#[test]
+fn the_token_is_not_in_debug_output() {
+    let builder = Client::builder("https://authentik.example.com").token(TOKEN);
+    assert!(!format!("{builder:?}").contains(TOKEN));
+    let client = builder.build().expect("client");
+    assert!(!format!("{client:?}").contains(TOKEN));
+    let refused = Client::builder("https://authentik.example.com")
+        .token(format!("{TOKEN}\r\nX-Injected: 1"))
+        .build()
+        .expect_err("a token with a line break is refused");
+    assert!(!refused.to_string().contains(TOKEN), "{refused}");
+}

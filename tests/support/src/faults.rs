@@ -1,0 +1,137 @@
+//! A loopback server that misbehaves on purpose: one scripted behaviour per
+//! connection, in order, for testing that the client fails safely.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{Ipv4Addr, Shutdown, TcpListener};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::thread;
+use std::time::Duration;
+
+/// What the server does with one connection, after reading its request.
+#[derive(Debug, Clone)]
+pub enum Behaviour {
+    /// Answers with a status, a content type and a body.
+    Respond {
+        /// Status code.
+        status: u16,
+        /// `Content-Type`.
+        content_type: &'static str,
+        /// The body, sent whole with its length.
+        body: Vec<u8>,
+    },
+    /// Announces `length` bytes, sends `sent` of them, then hangs up.
+    HangUpMidBody {
+        /// The announced `Content-Length`.
+        length: usize,
+        /// How many bytes to send.
+        sent: usize,
+    },
+    /// Reads the request and never answers.
+    Stall,
+    /// Closes the connection without answering.
+    Close,
+}
+
+impl Behaviour {
+    /// A JSON response.
+    pub fn json(status: u16, body: &str) -> Self {
+        Self::Respond {
+            status,
+            content_type: "application/json",
+            body: body.as_bytes().to_vec(),
+        }
+    }
+}
+
+/// The server: its base URL and how many requests it has read.
+pub struct FaultServer {
+    /// `http://127.0.0.1:<port>`.
+    pub url: String,
+    requests: Arc<AtomicUsize>,
+}
+
+impl FaultServer {
+    /// Serves one connection per behaviour, in order.
+    pub fn start(behaviours: Vec<Behaviour>) -> Self {
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("address"));
+        let requests = Arc::new(AtomicUsize::new(0));
+        let counter = Arc::clone(&requests);
+        thread::spawn(move || {
+            for behaviour in behaviours {
+                let Ok((stream, _)) = listener.accept() else {
+                    return;
+                };
+                let mut reader = BufReader::new(stream);
+                if !read_request(&mut reader) {
+                    continue;
+                }
+                counter.fetch_add(1, Ordering::SeqCst);
+                let mut stream = reader.into_inner();
+                match behaviour {
+                    Behaviour::Respond {
+                        status,
+                        content_type,
+                        body,
+                    } => {
+                        let head = format!(
+                            "HTTP/1.1 {status} X\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                            body.len()
+                        );
+                        let _ = stream.write_all(head.as_bytes());
+                        let _ = stream.write_all(&body);
+                    }
+                    Behaviour::HangUpMidBody { length, sent } => {
+                        let head = format!(
+                            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {length}\r\nconnection: close\r\n\r\n"
+                        );
+                        let _ = stream.write_all(head.as_bytes());
+                        let _ = stream.write_all(&vec![b' '; sent]);
+                        let _ = stream.flush();
+                        let _ = stream.shutdown(Shutdown::Both);
+                    }
+                    Behaviour::Stall => {
+                        // Hold the connection open past any test's timeout.
+                        thread::spawn(move || {
+                            thread::sleep(Duration::from_secs(30));
+                            drop(stream);
+                        });
+                    }
+                    Behaviour::Close => drop(stream),
+                }
+            }
+        });
+        Self { url, requests }
+    }
+
+    /// How many requests the server has read so far.
+    pub fn requests(&self) -> usize {
+        self.requests.load(Ordering::SeqCst)
+    }
+}
+
+/// Reads a request head and its body; `false` if the client went away.
+fn read_request(reader: &mut impl BufRead) -> bool {
+    let mut length = 0;
+    let mut first = true;
+    loop {
+        let mut line = String::new();
+        match reader.read_line(&mut line) {
+            Ok(0) | Err(_) => return false,
+            Ok(_) => {}
+        }
+        let line = line.trim_end();
+        if line.is_empty() && !first {
+            break;
+        }
+        first = false;
+        if let Some((name, value)) = line.split_once(':') {
+            if name.eq_ignore_ascii_case("content-length") {
+                length = value.trim().parse().unwrap_or(0);
+            }
+        }
+    }
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).is_ok()
+}
