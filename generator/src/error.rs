@@ -68,6 +68,10 @@ pub enum ErrorKind {
     Invalid,
     /// The overrides file is malformed or names something that does not exist.
     Overrides,
+    /// The input is larger (see [`MAX_SCHEMA_BYTES`](crate::MAX_SCHEMA_BYTES))
+    /// or nested deeper than the generator accepts: time and memory stay
+    /// bounded whatever file it is given.
+    TooLarge,
     /// The generator produced code that does not parse: a bug in the
     /// generator, reported instead of writing broken files.
     Internal,
@@ -87,6 +91,7 @@ impl ErrorKind {
             Self::NameCollision => "name-collision",
             Self::Invalid => "invalid",
             Self::Overrides => "overrides",
+            Self::TooLarge => "too-large",
             Self::Internal => "internal",
         }
     }

@@ -54,7 +54,7 @@ use std::time::{Duration, Instant};
 pub use emit::tree::{GeneratedFile, Layout};
 pub use error::{Diagnostic, Error, ErrorKind, Location};
 pub use ir::build::LeftOut;
-pub use load::Source;
+pub use load::{Source, MAX_SCHEMA_BYTES};
 pub use overrides::Overrides;
 pub use write::{CheckReport, WriteReport};
 

@@ -5,7 +5,9 @@
 //! times faster), anything else is YAML. Errors carry the file, the line and
 //! column where the parser has them, and a JSON pointer to the node at fault.
 
+mod limits;
 mod locate;
+mod unique;
 
 use std::path::Path;
 
@@ -14,6 +16,10 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 use crate::error::{pointer_push, Error, ErrorKind, Location};
+
+pub use limits::MAX_SCHEMA_BYTES;
+use limits::{check_flow_depth, check_size};
+use unique::Unique;
 
 /// A schema document as text, with the name errors should call it by.
 #[derive(Debug, Clone)]
@@ -35,14 +41,25 @@ impl Source {
 
     /// Reads a schema file, rejecting unreadable files and non-UTF-8 content.
     pub fn read(path: &Path) -> Result<Self, Error> {
+        use std::io::Read;
         let name = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|e| {
+        let io_error = |e: std::io::Error| {
             Error::at(
                 ErrorKind::Io,
                 Location::new(&name, ""),
                 format!("cannot read the schema: {e}"),
             )
-        })?;
+        };
+        // Read one byte past the limit rather than trusting the file's
+        // metadata: a pipe or a device has no size.
+        let mut bytes = Vec::new();
+        std::fs::File::open(path)
+            .and_then(|file| {
+                file.take(MAX_SCHEMA_BYTES as u64 + 1)
+                    .read_to_end(&mut bytes)
+            })
+            .map_err(io_error)?;
+        check_size(&name, bytes.len())?;
         let text = String::from_utf8(bytes).map_err(|e| {
             Error::at(
                 ErrorKind::Syntax,
@@ -64,9 +81,11 @@ impl Source {
 
 /// Parses a source into an OpenAPI 3.0 document.
 pub fn parse(source: &Source) -> Result<OpenAPI, Error> {
+    check_size(&source.name, source.text.len())?;
     let parsed: Result<OpenAPI, Error> = if source.is_json() {
-        serde_json::from_str(&source.text).map_err(|e| json_error(source, &e))
+        from_json(&source.text).map_err(|e| json_error(source, &e))
     } else {
+        check_flow_depth(source)?;
         from_yaml(&source.text).map_err(|e| yaml_error(source, &e))
     };
     match parsed {
@@ -86,8 +105,18 @@ pub fn parse(source: &Source) -> Result<OpenAPI, Error> {
 }
 
 /// The one place YAML is parsed, so the YAML crate can be swapped alone.
+/// Duplicate keys are refused (see [`unique`]).
 fn from_yaml<T: DeserializeOwned>(text: &str) -> Result<T, yaml_serde::Error> {
-    yaml_serde::from_str(text)
+    T::deserialize(Unique(yaml_serde::Deserializer::from_str(text)))
+}
+
+/// JSON's counterpart of [`from_yaml`]: duplicate keys and trailing text
+/// are refused.
+fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value = T::deserialize(Unique(&mut de))?;
+    de.end()?;
+    Ok(value)
 }
 
 #[derive(Deserialize)]
@@ -98,7 +127,7 @@ struct VersionProbe {
 
 fn probe_version(source: &Source) -> Option<VersionProbe> {
     if source.is_json() {
-        serde_json::from_str(&source.text).ok()
+        from_json(&source.text).ok()
     } else {
         from_yaml(&source.text).ok()
     }
@@ -137,7 +166,7 @@ fn json_error(source: &Source, error: &serde_json::Error) -> Error {
     }
     if !error.is_syntax() && !error.is_eof() {
         let mut de = serde_json::Deserializer::from_str(&source.text);
-        let traced: Result<OpenAPI, _> = serde_path_to_error::deserialize(&mut de);
+        let traced: Result<OpenAPI, _> = serde_path_to_error::deserialize(Unique(&mut de));
         if let Err(traced) = traced {
             location.pointer = pointer_of(traced.path());
             if let Ok(document) = serde_json::from_str::<serde_json::Value>(&source.text) {
@@ -155,7 +184,7 @@ fn yaml_error(source: &Source, error: &yaml_serde::Error) -> Error {
     }
     // Path tracking costs time, so it only runs once parsing has failed.
     let de = yaml_serde::Deserializer::from_str(&source.text);
-    let traced: Result<OpenAPI, _> = serde_path_to_error::deserialize(de);
+    let traced: Result<OpenAPI, _> = serde_path_to_error::deserialize(Unique(de));
     if let Err(traced) = traced {
         location.pointer = pointer_of(traced.path());
         if let Ok(document) = from_yaml::<serde_json::Value>(&source.text) {
