@@ -1,6 +1,6 @@
 //! The real test: a client generated from each full authentik schema in
 //! `../shared/schemas` compiles with no warnings, passes `clippy -D warnings`
-//! and documents without warnings. The oldest, the release the seed pages
+//! and documents without warnings, and uses no `unsafe`. The oldest, the release the seed pages
 //! describe, also runs a smoke test inside the generated crate
 //! (`tests/fixtures/full_schema_smoke.rs`); the newest runs against Prism in
 //! `wire_full`.
@@ -31,6 +31,13 @@ fn check_release(release: &str, run_smoke_test: bool) {
         "{release}: {:#?}",
         written.generated.diagnostics
     );
+    // No unsafe code, and the crate says so to the compiler.
+    assert_eq!(
+        crates::files_using_unsafe(&written.generated.files),
+        Vec::<String>::new()
+    );
+    let lib = std::fs::read_to_string(dir.join("src/lib.rs")).expect("lib.rs");
+    assert!(lib.contains("#![forbid(unsafe_code)]"), "{release}");
     crates::cargo(
         &dir,
         &["clippy", "--quiet", "--all-targets", "--", "-D", "warnings"],

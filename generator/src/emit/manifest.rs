@@ -82,6 +82,16 @@ pub fn manifest(
             api.info.title, api.info.version
         ))
     ));
+    // The code is derived from the schema, so it carries the schema's
+    // licence when that is an SPDX expression cargo can take.
+    if let Some(license) = api
+        .info
+        .license
+        .as_deref()
+        .filter(|name| is_spdx_like(name))
+    {
+        out.push_str(&format!("license = {}\n", toml_string(license)));
+    }
     out.push_str("\n[dependencies]\n");
     for dependency in DEPENDENCIES {
         out.push_str(&format!("{} = {}\n", dependency.name, dependency.spec));
@@ -90,6 +100,26 @@ pub fn manifest(
         out.push_str(&features.manifest_table());
     }
     out
+}
+
+/// Whether `name` looks like an SPDX licence expression (`MIT`,
+/// `Apache-2.0 OR MIT`) rather than prose (`see LICENSE`).
+fn is_spdx_like(name: &str) -> bool {
+    let words: Vec<&str> = name.split(' ').collect();
+    // Identifiers at even positions, operators between them.
+    words.len() % 2 == 1
+        && words.iter().enumerate().all(|(at, word)| {
+            let operator = matches!(*word, "AND" | "OR" | "WITH");
+            if at % 2 == 1 {
+                operator
+            } else {
+                !operator
+                    && !word.is_empty()
+                    && word
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+'))
+            }
+        })
 }
 
 /// The schema's version when it is valid semver (authentik's releases
@@ -136,6 +166,29 @@ fn toml_string(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_spdx_expressions_become_the_crate_licence() {
+        for name in [
+            "MIT",
+            "Apache-2.0",
+            "Apache-2.0 OR MIT",
+            "GPL-3.0+",
+            "Apache-2.0 WITH LLVM-exception",
+        ] {
+            assert!(is_spdx_like(name), "{name}");
+        }
+        for name in [
+            "",
+            "see LICENSE",
+            "MIT OR",
+            "OR MIT",
+            "MIT  OR Apache-2.0",
+            "MIT/Apache",
+        ] {
+            assert!(!is_spdx_like(name), "{name}");
+        }
+    }
 
     #[test]
     fn versions_follow_the_schema_when_valid() {

@@ -48,6 +48,9 @@ pub struct Info {
     pub version: String,
     /// `info.description`.
     pub description: Option<String>,
+    /// `info.license.name`: the licence of the API description the code
+    /// is generated from.
+    pub license: Option<String>,
 }
 
 /// Human documentation carried over from the schema.

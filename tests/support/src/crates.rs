@@ -72,3 +72,51 @@ pub fn copy_into(dir: &Path, from: &str, to: &str) {
     std::fs::create_dir_all(target.parent().expect("a parent")).expect("create directory");
     std::fs::copy(workspace().join(from), target).expect("copy");
 }
+
+/// The generated Rust files that use the `unsafe` keyword, by path. Looks
+/// at tokens, not text, so documentation that mentions the word is not a
+/// use of it.
+pub fn files_using_unsafe(files: &[authentik_codegen::GeneratedFile]) -> Vec<String> {
+    fn uses(tokens: proc_macro2::TokenStream) -> bool {
+        tokens.into_iter().any(|token| match token {
+            proc_macro2::TokenTree::Ident(ident) => ident == "unsafe",
+            proc_macro2::TokenTree::Group(group) => uses(group.stream()),
+            _ => false,
+        })
+    }
+    files
+        .iter()
+        .filter(|file| file.path.extension().is_some_and(|ext| ext == "rs"))
+        .filter(|file| {
+            let tokens: proc_macro2::TokenStream = file
+                .contents
+                .parse()
+                .unwrap_or_else(|e| panic!("{} does not lex: {e}", file.path.display()));
+            uses(tokens)
+        })
+        .map(|file| file.path.display().to_string())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use authentik_codegen::GeneratedFile;
+
+    #[test]
+    fn finds_the_keyword_not_the_word() {
+        let file = |path: &str, contents: &str| GeneratedFile {
+            path: path.into(),
+            contents: contents.into(),
+        };
+        let files = [
+            file(
+                "src/lib.rs",
+                "#![forbid(unsafe_code)]\n/// Never unsafe.\npub fn a() {}",
+            ),
+            file("src/b.rs", "pub fn b() { let s = \"unsafe\"; }"),
+            file("src/c.rs", "impl X { fn c(&self) { unsafe { f() } } }"),
+            file("Cargo.toml", "unsafe = 1"),
+        ];
+        assert_eq!(super::files_using_unsafe(&files), ["src/c.rs"]);
+    }
+}

@@ -52,6 +52,11 @@ pub fn build(resolver: &Resolver<'_>) -> Result<Built, Error> {
             title: doc.info.title.clone(),
             version: doc.info.version.clone(),
             description: doc.info.description.clone(),
+            license: doc
+                .info
+                .license
+                .as_ref()
+                .map(|license| license.name.clone()),
         },
         base_path,
         types,
