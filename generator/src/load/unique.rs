@@ -19,7 +19,19 @@ use std::fmt;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
 /// A deserializer whose mappings reject a key they have already seen.
-pub(super) struct Unique<D>(pub D);
+/// When it reads a mapping key (`key` is set), it also records the key's
+/// text for its mapping.
+pub(super) struct Unique<'a, 'de, D> {
+    inner: D,
+    key: Option<&'a mut Slot<'de>>,
+}
+
+impl<D> Unique<'_, '_, D> {
+    /// Wraps `inner`.
+    pub(super) fn new(inner: D) -> Self {
+        Self { inner, key: None }
+    }
+}
 
 /// The key a mapping is reading, recorded by [`Keyed`] for its mapping.
 type Slot<'de> = Option<Cow<'de, str>>;
@@ -28,13 +40,13 @@ macro_rules! forward {
     ($($method:ident$(($($arg:ident: $ty:ty),*))?),* $(,)?) => {
         $(
             fn $method<V: Visitor<'de>>(self, $($($arg: $ty,)*)? visitor: V) -> Result<V::Value, Self::Error> {
-                self.0.$method($($($arg,)*)? Watch { inner: visitor, key: None })
+                self.inner.$method($($($arg,)*)? Watch { inner: visitor, key: self.key })
             }
         )*
     };
 }
 
-impl<'de, D: Deserializer<'de>> Deserializer<'de> for Unique<D> {
+impl<'de, D: Deserializer<'de>> Deserializer<'de> for Unique<'_, 'de, D> {
     type Error = D::Error;
 
     forward!(
@@ -53,7 +65,7 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Unique<D> {
     );
 
     fn is_human_readable(&self) -> bool {
-        self.0.is_human_readable()
+        self.inner.is_human_readable()
     }
 }
 
@@ -129,11 +141,11 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Watch<'_, 'de, V> {
     }
 
     fn visit_some<D: Deserializer<'de>>(self, inner: D) -> Result<Self::Value, D::Error> {
-        self.inner.visit_some(Unique(inner))
+        self.inner.visit_some(Unique::new(inner))
     }
 
     fn visit_newtype_struct<D: Deserializer<'de>>(self, inner: D) -> Result<Self::Value, D::Error> {
-        self.inner.visit_newtype_struct(Unique(inner))
+        self.inner.visit_newtype_struct(Unique::new(inner))
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
@@ -161,7 +173,7 @@ impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for Wrapped<S> {
     type Value = S::Value;
 
     fn deserialize<D: Deserializer<'de>>(self, input: D) -> Result<S::Value, D::Error> {
-        self.0.deserialize(Unique(input))
+        self.0.deserialize(Unique::new(input))
     }
 }
 
@@ -255,50 +267,10 @@ impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for Keyed<'_, 'de, S> {
     type Value = S::Value;
 
     fn deserialize<D: Deserializer<'de>>(self, input: D) -> Result<S::Value, D::Error> {
-        self.inner.deserialize(KeyReader {
+        self.inner.deserialize(Unique {
             inner: input,
-            slot: self.slot,
+            key: Some(self.slot),
         })
-    }
-}
-
-/// A deserializer for one key: like [`Unique`], and its visitor records
-/// the key's text.
-struct KeyReader<'a, 'de, D> {
-    inner: D,
-    slot: &'a mut Slot<'de>,
-}
-
-macro_rules! forward_key {
-    ($($method:ident$(($($arg:ident: $ty:ty),*))?),* $(,)?) => {
-        $(
-            fn $method<V: Visitor<'de>>(self, $($($arg: $ty,)*)? visitor: V) -> Result<V::Value, Self::Error> {
-                self.inner.$method($($($arg,)*)? Watch { inner: visitor, key: Some(self.slot) })
-            }
-        )*
-    };
-}
-
-impl<'de, D: Deserializer<'de>> Deserializer<'de> for KeyReader<'_, 'de, D> {
-    type Error = D::Error;
-
-    forward_key!(
-        deserialize_any, deserialize_bool, deserialize_i8, deserialize_i16, deserialize_i32,
-        deserialize_i64, deserialize_i128, deserialize_u8, deserialize_u16, deserialize_u32,
-        deserialize_u64, deserialize_u128, deserialize_f32, deserialize_f64, deserialize_char,
-        deserialize_str, deserialize_string, deserialize_bytes, deserialize_byte_buf,
-        deserialize_option, deserialize_unit, deserialize_seq, deserialize_map,
-        deserialize_identifier, deserialize_ignored_any,
-        deserialize_unit_struct(name: &'static str),
-        deserialize_newtype_struct(name: &'static str),
-        deserialize_tuple(len: usize),
-        deserialize_tuple_struct(name: &'static str, len: usize),
-        deserialize_struct(name: &'static str, fields: &'static [&'static str]),
-        deserialize_enum(name: &'static str, variants: &'static [&'static str]),
-    );
-
-    fn is_human_readable(&self) -> bool {
-        self.inner.is_human_readable()
     }
 }
 
@@ -309,11 +281,12 @@ mod tests {
 
     fn json<T: for<'de> Deserialize<'de>>(text: &str) -> Result<T, String> {
         let mut de = serde_json::Deserializer::from_str(text);
-        T::deserialize(Unique(&mut de)).map_err(|e| e.to_string())
+        T::deserialize(Unique::new(&mut de)).map_err(|e| e.to_string())
     }
 
     fn yaml<T: for<'de> Deserialize<'de>>(text: &str) -> Result<T, String> {
-        T::deserialize(Unique(yaml_serde::Deserializer::from_str(text))).map_err(|e| e.to_string())
+        T::deserialize(Unique::new(yaml_serde::Deserializer::from_str(text)))
+            .map_err(|e| e.to_string())
     }
 
     #[test]
