@@ -69,7 +69,8 @@ impl fmt::Debug for Client {
 /// unless [`RetryPolicy::non_idempotent`] says so: repeating a POST or PATCH
 /// can apply it twice. A request is retried after a transport failure (the
 /// connection refused, reset or closed early, or a timeout), or a 429, 502,
-/// 503 or 504 response; streamed uploads are never retried. Waits double from `base_delay`, up to `max_delay`.
+/// 503 or 504 response; streamed uploads are never retried. Waits double
+/// from `base_delay`, up to `max_delay`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// Retries after the first attempt (0: never retry).
@@ -165,6 +166,9 @@ impl Client {
     /// Operations call this; it is public for requests the schema does not
     /// describe.
     pub async fn execute(&self, request: Request) -> Result<Response, Failure> {
+        // A token sent in the query string is part of the URL, which
+        // reqwest's errors repeat: those must leave the URL out.
+        let secret_url = self.inner.token.is_some() && matches!(request.auth, Auth::QueryKey(_));
         let mut pending = self.build(request)?;
         let retry = self.inner.retry;
         let mut attempt = 0;
@@ -174,7 +178,7 @@ impl Client {
             } else {
                 None
             };
-            let outcome = self.send(pending).await;
+            let outcome = self.send(pending, secret_url).await;
             let Some(again) = again else {
                 return outcome;
             };
@@ -300,17 +304,11 @@ impl Client {
             .map_err(|e| RequestError::new(format!("the request cannot be built: {e}")).into())
     }
 
-    async fn send(&self, request: reqwest::Request) -> Result<Response, Failure> {
-        // A token sent in the query string is part of the URL, which
-        // reqwest's errors repeat: leave the URL out of those.
-        let token_in_url = self.inner.token.as_ref().is_some_and(|token| {
-            request
-                .url()
-                .query()
-                .is_some_and(|query| query.contains(&super::request::path_param(token.0.as_str())))
-        });
+    /// Sends one attempt and reads the whole body; with `secret_url`,
+    /// transport errors leave the URL out.
+    async fn send(&self, request: reqwest::Request, secret_url: bool) -> Result<Response, Failure> {
         let hide = |error: reqwest::Error| {
-            TransportError::from(if token_in_url { error.without_url() } else { error })
+            TransportError::from(if secret_url { error.without_url() } else { error })
         };
         let mut response = self.inner.http.execute(request).await.map_err(hide)?;
         let status = response.status().as_u16();

@@ -170,11 +170,11 @@ fn operation_items(
     };
 
     // Sending it and reading the response: one shared helper per kind of body.
-    let (return_type, helper) = success_handling(ctx, op);
+    let (return_type, decode) = success_handling(ctx, op);
     let success = success_range(op);
     let error_fn = ident(&names.error_fn);
     let call = quote! { self.client.call(request, #success, error::#error_fn).await };
-    let send = match helper {
+    let send = match decode {
         Decode::Json => quote! { Ok(#call?.json()?) },
         Decode::JsonIfAny => quote! { Ok(#call?.json_if_any()?) },
         Decode::Text => quote! { Ok(#call?.text()?) },
