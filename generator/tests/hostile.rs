@@ -109,3 +109,51 @@ fn duplicate_keys_are_a_located_error_not_a_panic() {
         "{error}"
     );
 }
+
+#[test]
+fn a_parameter_with_both_schema_and_content_is_an_error_not_a_panic() {
+    // Found by the fuzzer (minimized): `openapiv3` tries `schema` (the first
+    // key) and fails on its null, then parses the object again through
+    // `serde_json::Value`, whose map sorted `content` first; that parse
+    // succeeded, and `openapiv3` panicked expecting it to fail.
+    let found = "paths:\n /{t:\n  ra: []\n  parameters:\n  - name: th\n    in: path\n    schema:\n    content:\n     m n:\n      spe: stng\n";
+    let error = generate(found.to_string()).expect_err("refused");
+    // With nothing to panic on, the next problem is the missing version.
+    assert_eq!(error.kind, ErrorKind::Version, "{error}");
+
+    // The same shape in a well-formed document names the parameter.
+    let yaml = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /t/{id}/:\n    get:\n      parameters:\n      - name: id\n        in: path\n        required: true\n        schema:\n        content:\n          text/plain: {schema: {type: string}}\n      responses:\n        '204': {description: none}\n";
+    let error = generate(yaml.to_string()).expect_err("refused");
+    assert_eq!(error.kind, ErrorKind::Syntax, "{error}");
+    assert!(
+        error
+            .to_string()
+            .contains("#/paths/~1t~1{id}~1/get/parameters/0"),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_link_naming_its_operation_twice_is_an_error_not_a_panic() {
+    // The same trap as above in another flattened choice: `operationRef`
+    // comes first in the document, `operationId` first once sorted.
+    let yaml = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  links:\n    L:\n      operationRef:\n      operationId: things_list\n";
+    let error = generate(yaml.to_string()).expect_err("refused");
+    assert_eq!(error.kind, ErrorKind::Syntax, "{error}");
+}
+
+#[test]
+fn non_finite_numbers_are_an_error_not_a_panic() {
+    // YAML has `.nan` and `.inf`; `serde_json::Value` has no such numbers
+    // and turns them into null, which `openapiv3`'s second parse accepts
+    // where its first refused the number.
+    for number in [".nan", ".inf", "-.inf"] {
+        let yaml = format!("openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths: {{}}\ncomponents:\n  schemas:\n    A:\n      type: string\n      description: {number}\n");
+        let error = generate(yaml).expect_err("refused");
+        assert_eq!(error.kind, ErrorKind::Syntax, "{number}: {error}");
+        assert!(
+            error.to_string().contains("#/components/schemas/A"),
+            "{number}: {error}"
+        );
+    }
+}

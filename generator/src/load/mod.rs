@@ -7,7 +7,7 @@
 
 mod limits;
 mod locate;
-mod unique;
+mod strict;
 
 use std::path::Path;
 
@@ -19,7 +19,7 @@ use crate::error::{pointer_push, Error, ErrorKind, Location};
 
 pub use limits::MAX_SCHEMA_BYTES;
 use limits::{check_flow_depth, check_size};
-use unique::Unique;
+use strict::Strict;
 
 /// A schema document as text, with the name errors should call it by.
 #[derive(Debug, Clone)]
@@ -105,16 +105,16 @@ pub fn parse(source: &Source) -> Result<OpenAPI, Error> {
 }
 
 /// The one place YAML is parsed, so the YAML crate can be swapped alone.
-/// Duplicate keys are refused (see [`unique`]).
+/// Duplicate keys are refused, and so are numbers JSON cannot hold (see [`strict`]).
 fn from_yaml<T: DeserializeOwned>(text: &str) -> Result<T, yaml_serde::Error> {
-    T::deserialize(Unique::new(yaml_serde::Deserializer::from_str(text)))
+    T::deserialize(Strict::new(yaml_serde::Deserializer::from_str(text)))
 }
 
 /// JSON's counterpart of [`from_yaml`]: duplicate keys and trailing text
 /// are refused.
 fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, serde_json::Error> {
     let mut de = serde_json::Deserializer::from_str(text);
-    let value = T::deserialize(Unique::new(&mut de))?;
+    let value = T::deserialize(Strict::new(&mut de))?;
     de.end()?;
     Ok(value)
 }
@@ -166,7 +166,7 @@ fn json_error(source: &Source, error: &serde_json::Error) -> Error {
     }
     if !error.is_syntax() && !error.is_eof() {
         let mut de = serde_json::Deserializer::from_str(&source.text);
-        let traced: Result<OpenAPI, _> = serde_path_to_error::deserialize(Unique::new(&mut de));
+        let traced: Result<OpenAPI, _> = serde_path_to_error::deserialize(Strict::new(&mut de));
         if let Err(traced) = traced {
             location.pointer = pointer_of(traced.path());
             if let Ok(document) = serde_json::from_str::<serde_json::Value>(&source.text) {
@@ -184,7 +184,7 @@ fn yaml_error(source: &Source, error: &yaml_serde::Error) -> Error {
     }
     // Path tracking costs time, so it only runs once parsing has failed.
     let de = yaml_serde::Deserializer::from_str(&source.text);
-    let traced: Result<OpenAPI, _> = serde_path_to_error::deserialize(Unique::new(de));
+    let traced: Result<OpenAPI, _> = serde_path_to_error::deserialize(Strict::new(de));
     if let Err(traced) = traced {
         location.pointer = pointer_of(traced.path());
         if let Ok(document) = from_yaml::<serde_json::Value>(&source.text) {

@@ -1,15 +1,22 @@
-//! Refuses duplicate keys in a mapping while the document is parsed.
+//! Refuses, while the document is parsed, what `openapiv3` cannot parse
+//! twice the same way: duplicate keys and non-finite numbers.
 //!
-//! JSON and YAML both say keys are unique, but neither parser enforces it
-//! on the way into `openapiv3`, and `openapiv3` panics on some duplicates:
-//! its `ReferenceOr` fails on the buffered object (where a struct sees the
-//! key twice), then parses the object again through `serde_json::Value`
-//! (where the last key silently wins), succeeds, and `expect`s the failure
-//! it had. Found by fuzzing (`fuzz/`); the regression tests are in
-//! `generator/tests/hostile.rs`.
+//! `openapiv3`'s `ReferenceOr` parses a node from a buffered copy and, when
+//! that fails, parses it again through `serde_json::Value` for a better
+//! message, `expect`ing the second parse to fail too. It panics where the
+//! two copies differ:
+//! - a duplicate key: a struct sees both, while `Value` keeps the last one;
+//! - `.nan` or `.inf` in YAML: a number in the buffer, null in `Value`;
+//! - key order: `Value` sorts keys unless `serde_json`'s `preserve_order`
+//!   is on, and a flattened choice such as `schema`/`content` takes the
+//!   first key it meets (the generator turns that feature on).
 //!
-//! [`Unique`] wraps any deserializer and checks the keys of every mapping
-//! in the one pass that builds the document, borrowing them from the input
+//! All three were found by fuzzing (`fuzz/`); the regression tests are in
+//! `generator/tests/hostile.rs`. Both JSON and YAML say keys are unique and
+//! numbers finite in OpenAPI's data model, so refusing them loses nothing.
+//!
+//! [`Strict`] wraps any deserializer and checks every mapping and number in
+//! the one pass that builds the document, borrowing keys from the input
 //! where the parser allows, so the check costs no second parse.
 
 use std::borrow::Cow;
@@ -18,15 +25,15 @@ use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
-/// A deserializer whose mappings reject a key they have already seen.
-/// When it reads a mapping key (`key` is set), it also records the key's
+/// A deserializer whose mappings reject a key they have already seen and
+/// whose numbers must be finite. When it reads a mapping key (`key` is set), it also records the key's
 /// text for its mapping.
-pub(super) struct Unique<'a, 'de, D> {
+pub(super) struct Strict<'a, 'de, D> {
     inner: D,
     key: Option<&'a mut Slot<'de>>,
 }
 
-impl<D> Unique<'_, '_, D> {
+impl<D> Strict<'_, '_, D> {
     /// Wraps `inner`.
     pub(super) fn new(inner: D) -> Self {
         Self { inner, key: None }
@@ -46,7 +53,7 @@ macro_rules! forward {
     };
 }
 
-impl<'de, D: Deserializer<'de>> Deserializer<'de> for Unique<'_, 'de, D> {
+impl<'de, D: Deserializer<'de>> Deserializer<'de> for Strict<'_, 'de, D> {
     type Error = D::Error;
 
     forward!(
@@ -105,8 +112,22 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Watch<'_, 'de, V> {
     record_and_forward!(
         visit_bool: bool, visit_i8: i8, visit_i16: i16, visit_i32: i32, visit_i64: i64,
         visit_i128: i128, visit_u8: u8, visit_u16: u16, visit_u32: u32, visit_u64: u64,
-        visit_u128: u128, visit_f32: f32, visit_f64: f64, visit_char: char, visit_str: &str,
+        visit_u128: u128, visit_char: char, visit_str: &str,
     );
+
+    fn visit_f32<E: de::Error>(self, value: f32) -> Result<Self::Value, E> {
+        self.visit_f64(value.into())
+    }
+
+    fn visit_f64<E: de::Error>(mut self, value: f64) -> Result<Self::Value, E> {
+        if !value.is_finite() {
+            return Err(E::custom(format_args!(
+                "`{value}` is not a number JSON can hold; OpenAPI values must be finite"
+            )));
+        }
+        self.record(value);
+        self.inner.visit_f64(value)
+    }
 
     fn visit_borrowed_str<E: de::Error>(mut self, value: &'de str) -> Result<Self::Value, E> {
         if let Some(slot) = self.key.as_deref_mut() {
@@ -141,11 +162,11 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Watch<'_, 'de, V> {
     }
 
     fn visit_some<D: Deserializer<'de>>(self, inner: D) -> Result<Self::Value, D::Error> {
-        self.inner.visit_some(Unique::new(inner))
+        self.inner.visit_some(Strict::new(inner))
     }
 
     fn visit_newtype_struct<D: Deserializer<'de>>(self, inner: D) -> Result<Self::Value, D::Error> {
-        self.inner.visit_newtype_struct(Unique::new(inner))
+        self.inner.visit_newtype_struct(Strict::new(inner))
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
@@ -166,14 +187,14 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Watch<'_, 'de, V> {
     }
 }
 
-/// A seed whose input is wrapped in [`Unique`].
+/// A seed whose input is wrapped in [`Strict`].
 struct Wrapped<S>(S);
 
 impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for Wrapped<S> {
     type Value = S::Value;
 
     fn deserialize<D: Deserializer<'de>>(self, input: D) -> Result<S::Value, D::Error> {
-        self.0.deserialize(Unique::new(input))
+        self.0.deserialize(Strict::new(input))
     }
 }
 
@@ -267,7 +288,7 @@ impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for Keyed<'_, 'de, S> {
     type Value = S::Value;
 
     fn deserialize<D: Deserializer<'de>>(self, input: D) -> Result<S::Value, D::Error> {
-        self.inner.deserialize(Unique {
+        self.inner.deserialize(Strict {
             inner: input,
             key: Some(self.slot),
         })
@@ -276,16 +297,16 @@ impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for Keyed<'_, 'de, S> {
 
 #[cfg(test)]
 mod tests {
-    use super::Unique;
+    use super::Strict;
     use serde::Deserialize;
 
     fn json<T: for<'de> Deserialize<'de>>(text: &str) -> Result<T, String> {
         let mut de = serde_json::Deserializer::from_str(text);
-        T::deserialize(Unique::new(&mut de)).map_err(|e| e.to_string())
+        T::deserialize(Strict::new(&mut de)).map_err(|e| e.to_string())
     }
 
     fn yaml<T: for<'de> Deserialize<'de>>(text: &str) -> Result<T, String> {
-        T::deserialize(Unique::new(yaml_serde::Deserializer::from_str(text)))
+        T::deserialize(Strict::new(yaml_serde::Deserializer::from_str(text)))
             .map_err(|e| e.to_string())
     }
 
@@ -326,5 +347,18 @@ mod tests {
         let value: serde_json::Value =
             json(r#"[{"a": 1}, {"a": 2}, {"b": {"a": 3}}]"#).expect("valid");
         assert_eq!(value[1]["a"], 2);
+    }
+
+    #[test]
+    fn numbers_must_be_finite() {
+        for text in ["a: .nan\n", "a: [1, .inf]\n", "a: {b: -.inf}\n"] {
+            let error = yaml::<serde_json::Value>(text).expect_err(text);
+            assert!(
+                error.contains("OpenAPI values must be finite"),
+                "{text}: {error}"
+            );
+        }
+        let value: serde_json::Value = yaml("a: [1.5, -2e10, 0.0]\n").expect("finite");
+        assert_eq!(value["a"][1], -2e10);
     }
 }
