@@ -157,3 +157,71 @@ fn non_finite_numbers_are_an_error_not_a_panic() {
         );
     }
 }
+
+#[test]
+fn carriage_returns_in_schema_text_still_give_rust_that_parses() {
+    // Found by the fuzzer: a description with a lone `\r` became a `///`
+    // line holding a bare carriage return, which Rust does not allow in a
+    // doc comment, so the generated file did not parse.
+    let text = "openapi: 3.0.3\ninfo: {title: \"t\\rx\", version: \"1\\r\", description: \"a\\rb\\r\\nc\"}\npaths:\n  \"/t/{id}/\":\n    get:\n      operationId: \"t_get\"\n      tags: [\"a\\rtag\"]\n      parameters:\n      - {name: \"id\", in: path, required: true, description: \"x\\ry\", schema: {type: string, pattern: \"^a\\r$\"}}\n      responses:\n        '200':\n          description: \"ok\\r\"\n          content: {application/json: {schema: {$ref: '#/components/schemas/E'}}}\ncomponents:\n  schemas:\n    E:\n      type: string\n      description: \"the us\\r.pk\\n\"\n      title: \"T\\r\"\n      enum: [\"on\\re\", \"two\\n\"]\n";
+    let generated = generate(text.to_string()).expect("generates");
+    for file in &generated.files {
+        if file.path.extension().is_some_and(|e| e == "rs") {
+            if let Err(error) = syn::parse_file(&file.contents) {
+                panic!("{} does not parse: {error}", file.path.display());
+            }
+            assert!(
+                !file
+                    .contents
+                    .lines()
+                    .any(|l| l.trim_start().starts_with("//") && l.contains('\r')),
+                "{} has a carriage return in a comment",
+                file.path.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn line_breaks_in_schema_text_cannot_inject_code_or_manifest_entries() {
+    // The title and version go into the `//` header of every file (`#` in
+    // Cargo.toml) and into the crate's `//!` docs, which are written as
+    // text: a line break there would end the comment.
+    let title = "t\\npub fn injected() {}\\n[dependencies]\\ninjected = \\\"1\\\"";
+    let text = format!(
+        "openapi: 3.0.3\ninfo: {{title: \"{title}\", version: \"1\\r\\npub fn also_injected() {{}}\"}}\npaths: {{}}\n"
+    );
+    let generated = Generator::from_source(Source::new("a\nb.yml", text))
+        .generate()
+        .expect("generates");
+    for file in &generated.files {
+        for line in file.contents.lines() {
+            assert!(
+                !line.starts_with("pub fn injected")
+                    && !line.starts_with("pub fn also_injected")
+                    && !line.starts_with("injected =")
+                    && !line.starts_with("b.yml"),
+                "{}: {line}",
+                file.path.display()
+            );
+        }
+        if file.path.extension().is_some_and(|e| e == "rs") {
+            syn::parse_file(&file.contents).expect("parses");
+        }
+    }
+    let manifest = generated
+        .files
+        .iter()
+        .find(|f| f.path.ends_with("Cargo.toml"))
+        .expect("a manifest");
+    assert_eq!(
+        manifest
+            .contents
+            .lines()
+            .filter(|l| *l == "[dependencies]")
+            .count(),
+        1,
+        "{}",
+        manifest.contents
+    );
+}

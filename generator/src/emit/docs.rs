@@ -13,14 +13,28 @@ use serde_json::Value;
 
 use crate::ir::{Constraints, Docs};
 
-/// Schema prose made safe for rustdoc, one entry per line.
+/// Schema prose made safe for rustdoc, one entry per line. A lone `\r`
+/// ends a line too: Rust refuses a bare carriage return in a doc comment.
 pub fn prose(text: &str) -> Vec<String> {
-    text.lines().map(escape_line).collect()
+    text.lines()
+        .flat_map(|line| line.split('\r'))
+        .map(escape_line)
+        .collect()
+}
+
+/// Schema text for a place that holds one line (a comment, a heading): line
+/// breaks and other control characters become spaces, so the text can end
+/// neither the comment nor the line it sits in.
+pub fn one_line(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
 }
 
 fn escape_line(line: &str) -> String {
     // Leading whitespace would make an indented code block, and a fence a
     // fenced one: either is a doctest.
+    let line = one_line(line);
     let line = line.trim();
     let mut out = String::with_capacity(line.len() + 8);
     if line.starts_with("```") || line.starts_with("~~~") {
@@ -78,8 +92,10 @@ fn url_len(text: &str) -> Option<usize> {
 }
 
 /// Text as an inline code span, with a fence longer than any run of
-/// backticks inside it.
+/// backticks inside it. Line breaks become spaces, as Markdown renders
+/// them in a code span anyway.
 pub fn code(text: &str) -> String {
+    let text = &one_line(text);
     let mut longest = 0;
     let mut run = 0;
     for c in text.chars() {
@@ -249,6 +265,14 @@ mod tests {
     #[test]
     fn indentation_and_fences_cannot_make_doctests() {
         assert_eq!(prose("    let x = 1;\n```"), vec!["let x = 1;", "\\```"]);
+    }
+
+    #[test]
+    fn every_line_ending_ends_a_line_and_no_control_character_survives() {
+        assert_eq!(prose("a\rb\r\nc\nd"), vec!["a", "b", "c", "d"]);
+        assert_eq!(prose("tab\there\u{0}"), vec!["tab here"]);
+        assert_eq!(one_line("a\r\nb\u{85}c"), "a  b c");
+        assert_eq!(code("x\ny"), "`x y`");
     }
 
     #[test]

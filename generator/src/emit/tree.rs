@@ -200,7 +200,11 @@ fn file_stem(name: &str) -> &str {
     name.strip_prefix("r#").unwrap_or(name)
 }
 
+// Module docs are written as text, not tokens: a line break here would put
+// the rest of the line into the code, so none gets through, whatever the
+// caller passed.
 fn inner_doc(line: &str) -> String {
+    let line = super::docs::one_line(line);
     if line.is_empty() {
         "//!\n".to_string()
     } else {
@@ -209,6 +213,7 @@ fn inner_doc(line: &str) -> String {
 }
 
 fn outer_doc(line: &str) -> String {
+    let line = super::docs::one_line(line);
     if line.is_empty() {
         "///\n".to_string()
     } else {
