@@ -8,6 +8,14 @@ fn generate(text: String) -> Result<authentik_codegen::Generated, authentik_code
     Generator::from_source(Source::new("hostile.yml", text)).generate()
 }
 
+/// The message of the error generating from `text` ends in, after
+/// checking the error's kind.
+fn refused(text: impl Into<String>, kind: ErrorKind) -> String {
+    let error = generate(text.into()).expect_err("refused");
+    assert_eq!(error.kind, kind, "{error}");
+    error.to_string()
+}
+
 #[test]
 fn a_schema_over_the_size_limit_is_refused_before_parsing() {
     let text = format!(
@@ -35,8 +43,7 @@ fn exponential_yaml_aliases_are_refused() {
         let items = [previous.as_str(); 9].join(", ");
         text.push_str(&format!("  a{level}: &a{level} [{items}]\n"));
     }
-    let error = generate(text).expect_err("refused");
-    assert_eq!(error.kind, ErrorKind::Syntax, "{error}");
+    refused(text, ErrorKind::Syntax);
 }
 
 #[test]
@@ -49,9 +56,8 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
     );
     // Refused before the YAML parser, whose work per token grows with the
     // depth: this took over a minute to reject when it reached the parser.
-    let error = generate(yaml).expect_err("too deep");
-    assert_eq!(error.kind, ErrorKind::TooLarge, "{error}");
-    assert!(error.to_string().contains("hostile.yml:4:"), "{error}");
+    let error = refused(yaml, ErrorKind::TooLarge);
+    assert!(error.contains("hostile.yml:4:"), "{error}");
     let json = format!(
         "{{\"openapi\": \"3.0.3\", \"info\": {{\"title\": \"t\", \"version\": \"1\"}}, \"paths\": {{}}, \"x-deep\": {}{}}}",
         "[".repeat(depth),
@@ -90,24 +96,16 @@ fn duplicate_keys_are_a_located_error_not_a_panic() {
     // Found by the fuzzer: `openapiv3` panicked on a parameter naming `in`
     // twice (the byte after the JSON is from the fuzzer's input, too).
     let found = "{\"components\":{\"parameters\":{\"Q\":{\"in\":\".\",\"in\":\"query\",\"name\":\"e\",\"schema\":{}}\u{fffd}";
-    let error = generate(found.to_string()).expect_err("refused");
-    assert_eq!(error.kind, ErrorKind::Syntax, "{error}");
+    refused(found, ErrorKind::Syntax);
 
     let yaml = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  parameters:\n    Q:\n      in: path\n      in: query\n      name: e\n      schema: {}\n";
-    let error = generate(yaml.to_string()).expect_err("refused");
-    assert_eq!(error.kind, ErrorKind::Syntax, "{error}");
-    assert!(error.to_string().contains("duplicate key `in`"), "{error}");
-    assert!(
-        error.to_string().contains("#/components/parameters/Q"),
-        "{error}"
-    );
+    let error = refused(yaml, ErrorKind::Syntax);
+    assert!(error.contains("duplicate key `in`"), "{error}");
+    assert!(error.contains("#/components/parameters/Q"), "{error}");
 
     let json = r#"{"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {}, "components": {"schemas": {"A": {"type": "string", "type": "integer"}}}}"#;
-    let error = generate(json.to_string()).expect_err("refused");
-    assert!(
-        error.to_string().contains("duplicate key `type`"),
-        "{error}"
-    );
+    let error = refused(json, ErrorKind::Syntax);
+    assert!(error.contains("duplicate key `type`"), "{error}");
 }
 
 #[test]
@@ -117,18 +115,14 @@ fn a_parameter_with_both_schema_and_content_is_an_error_not_a_panic() {
     // `serde_json::Value`, whose map sorted `content` first; that parse
     // succeeded, and `openapiv3` panicked expecting it to fail.
     let found = "paths:\n /{t:\n  ra: []\n  parameters:\n  - name: th\n    in: path\n    schema:\n    content:\n     m n:\n      spe: stng\n";
-    let error = generate(found.to_string()).expect_err("refused");
     // With nothing to panic on, the next problem is the missing version.
-    assert_eq!(error.kind, ErrorKind::Version, "{error}");
+    refused(found, ErrorKind::Version);
 
     // The same shape in a well-formed document names the parameter.
     let yaml = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /t/{id}/:\n    get:\n      parameters:\n      - name: id\n        in: path\n        required: true\n        schema:\n        content:\n          text/plain: {schema: {type: string}}\n      responses:\n        '204': {description: none}\n";
-    let error = generate(yaml.to_string()).expect_err("refused");
-    assert_eq!(error.kind, ErrorKind::Syntax, "{error}");
+    let error = refused(yaml, ErrorKind::Syntax);
     assert!(
-        error
-            .to_string()
-            .contains("#/paths/~1t~1{id}~1/get/parameters/0"),
+        error.contains("#/paths/~1t~1{id}~1/get/parameters/0"),
         "{error}"
     );
 }
@@ -138,8 +132,7 @@ fn a_link_naming_its_operation_twice_is_an_error_not_a_panic() {
     // The same trap as above in another flattened choice: `operationRef`
     // comes first in the document, `operationId` first once sorted.
     let yaml = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  links:\n    L:\n      operationRef:\n      operationId: things_list\n";
-    let error = generate(yaml.to_string()).expect_err("refused");
-    assert_eq!(error.kind, ErrorKind::Syntax, "{error}");
+    refused(yaml, ErrorKind::Syntax);
 }
 
 #[test]
@@ -149,10 +142,9 @@ fn non_finite_numbers_are_an_error_not_a_panic() {
     // where its first refused the number.
     for number in [".nan", ".inf", "-.inf"] {
         let yaml = format!("openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths: {{}}\ncomponents:\n  schemas:\n    A:\n      type: string\n      description: {number}\n");
-        let error = generate(yaml).expect_err("refused");
-        assert_eq!(error.kind, ErrorKind::Syntax, "{number}: {error}");
+        let error = refused(yaml, ErrorKind::Syntax);
         assert!(
-            error.to_string().contains("#/components/schemas/A"),
+            error.contains("#/components/schemas/A"),
             "{number}: {error}"
         );
     }
