@@ -105,7 +105,8 @@ pub fn parse(source: &Source) -> Result<OpenAPI, Error> {
 }
 
 /// The one place YAML is parsed, so the YAML crate can be swapped alone.
-/// Duplicate keys are refused, and so are numbers JSON cannot hold (see [`strict`]).
+/// Duplicate keys are refused, and so are numbers JSON cannot hold
+/// (see [`strict`]).
 fn from_yaml<T: DeserializeOwned>(text: &str) -> Result<T, yaml_serde::Error> {
     T::deserialize(Strict::new(yaml_serde::Deserializer::from_str(text)))
 }

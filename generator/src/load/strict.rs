@@ -12,8 +12,9 @@
 //!   first key it meets (the generator turns that feature on).
 //!
 //! All three were found by fuzzing (`fuzz/`); the regression tests are in
-//! `generator/tests/hostile.rs`. Both JSON and YAML say keys are unique and
-//! numbers finite in OpenAPI's data model, so refusing them loses nothing.
+//! `generator/tests/hostile.rs`. JSON and YAML both require unique keys,
+//! and JSON, OpenAPI's data model, has no non-finite numbers, so refusing
+//! either loses nothing a valid schema can say.
 //!
 //! [`Strict`] wraps any deserializer and checks every mapping and number in
 //! the one pass that builds the document, borrowing keys from the input
@@ -26,8 +27,8 @@ use std::fmt;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
 /// A deserializer whose mappings reject a key they have already seen and
-/// whose numbers must be finite. When it reads a mapping key (`key` is set), it also records the key's
-/// text for its mapping.
+/// whose numbers must be finite. When it reads a mapping key (`key` is
+/// set), it also records the key's text for its mapping.
 pub(super) struct Strict<'a, 'de, D> {
     inner: D,
     key: Option<&'a mut Slot<'de>>,
