@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use authentik_codegen::emit::{self, Emitted};
 use authentik_codegen::format::format_tokens;
-use authentik_codegen::{load, write, Generator, Overrides, Source};
+use authentik_codegen::{write, Generator};
 
 use crate::stats::Samples;
 
@@ -35,26 +35,16 @@ pub struct Generation {
 /// Times each stage `runs` times.
 pub fn measure(schema: &Path, runs: usize, scratch: &Path) -> Generation {
     let generator = Generator::new(schema);
-    let read = || Source::read(schema).unwrap_or_else(|e| panic!("{e}"));
-    let corrected = || {
-        let source = read();
-        let mut document = load::parse(&source).unwrap_or_else(|e| panic!("{e}"));
-        let overrides = Overrides::builtin().unwrap_or_else(|e| panic!("{e}"));
-        overrides.apply(&mut document, &source.name);
-        (source, document)
-    };
-
-    let load = Samples::measure(runs, true, corrected);
-    let (source, document) = corrected();
+    let document = || generator.document().unwrap_or_else(|e| panic!("{e}"));
+    let load = Samples::measure(runs, true, document);
+    let document = document();
     let model_of = || {
         generator
-            .model_of(&document, &source.name)
+            .model_of(&document.openapi, &document.name)
             .unwrap_or_else(|e| panic!("{e}"))
     };
-    let model = Samples::measure(runs, true, model_of);
-
-    let model = (model, model_of());
-    let (model_samples, model) = model;
+    let model_samples = Samples::measure(runs, true, model_of);
+    let model = model_of();
     let selection = generator
         .selection_of(&model)
         .unwrap_or_else(|e| panic!("{e}"));

@@ -159,9 +159,8 @@ impl Generator {
     /// The schema with the overrides applied, as JSON: the contract the
     /// generated client follows (for a mock server, say).
     pub fn corrected_schema(&self) -> Result<String, Error> {
-        let source = self.source()?;
-        let (document, _) = self.corrected_document(&source)?;
-        serde_json::to_string_pretty(&document).map_err(|e| {
+        let document = self.document()?;
+        serde_json::to_string_pretty(&document.openapi).map_err(|e| {
             Error::general(
                 ErrorKind::Internal,
                 format!("the corrected schema does not serialize: {e}"),
@@ -174,23 +173,22 @@ impl Generator {
     /// API (the `diff` command, test generators) start here.
     pub fn model(&self) -> Result<Model, Error> {
         let started = Instant::now();
-        let source = self.source()?;
-        let (document, diagnostics) = self.corrected_document(&source)?;
+        let document = self.document()?;
         if self.strict {
-            if let Some(first) = diagnostics.first() {
+            if let Some(first) = document.diagnostics.first() {
                 return Err(first.clone().into_error());
             }
         }
         let load = started.elapsed();
-        let mut model = self.model_of(&document, &source.name)?;
-        model.diagnostics.splice(0..0, diagnostics);
+        let mut model = self.model_of(&document.openapi, &document.name)?;
+        model.diagnostics.splice(0..0, document.diagnostics);
         model.load = load;
         Ok(model)
     }
 
     /// The model of a document already parsed and corrected (see
-    /// [`load::parse`] and [`Overrides::apply`]); `file` names it in
-    /// messages. [`Generator::model`] is this after loading.
+    /// [`Generator::document`]); `file` names it in messages.
+    /// [`Generator::model`] is this after loading.
     pub fn model_of(&self, document: &openapiv3::OpenAPI, file: &str) -> Result<Model, Error> {
         let started = Instant::now();
         let resolver = resolve::Resolver::new(document, file);
@@ -281,22 +279,25 @@ impl Generator {
         }
     }
 
-    /// Parses the schema and applies the overrides.
-    fn corrected_document(
-        &self,
-        source: &Source,
-    ) -> Result<(openapiv3::OpenAPI, Vec<Diagnostic>), Error> {
-        let mut document = load::parse(source)?;
+    /// Reads and parses the schema and applies the overrides: the load
+    /// stage, whose result [`Generator::model_of`] takes.
+    pub fn document(&self) -> Result<Document, Error> {
+        let source = self.source()?;
+        let mut openapi = load::parse(&source)?;
         let mut diagnostics = Vec::new();
         if self.builtin_overrides {
             // The built-in corrections span releases; one that a release
             // does not need is not worth a warning.
-            Overrides::builtin()?.apply(&mut document, &source.name);
+            Overrides::builtin()?.apply(&mut openapi, &source.name);
         }
         for path in &self.overrides {
-            diagnostics.extend(Overrides::read(path)?.apply(&mut document, &source.name));
+            diagnostics.extend(Overrides::read(path)?.apply(&mut openapi, &source.name));
         }
-        Ok((document, diagnostics))
+        Ok(Document {
+            name: source.name,
+            openapi,
+            diagnostics,
+        })
     }
 
     /// Generates and writes into `dir`, touching only changed files.
@@ -357,6 +358,18 @@ impl Generator {
             features: None,
         })
     }
+}
+
+/// A schema as loaded: parsed, with the overrides applied.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// The path or label messages call the schema by.
+    pub name: String,
+    /// The document.
+    pub openapi: openapiv3::OpenAPI,
+    /// What applying the overrides reported (an override that matched
+    /// nothing, say).
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 /// The model of an API: everything the emitters read.
