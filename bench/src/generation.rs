@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use authentik_codegen::emit::{self, Emitted};
+use authentik_codegen::emit::{self, Code, Emitted};
 use authentik_codegen::format::format_tokens;
 use authentik_codegen::{write, Generator};
 
@@ -50,21 +50,26 @@ pub fn measure(schema: &Path, runs: usize, scratch: &Path) -> Generation {
         .unwrap_or_else(|e| panic!("{e}"));
     let plan = emit::plan(&model.api, &model.names, &selection, &model.schema_label);
     let pieces = emit::pieces(&plan);
-    let emit_all = || -> Vec<Emitted> {
+    let emit_all = || -> Vec<Code> {
         pieces
             .iter()
-            .filter_map(|piece| emit::piece_tokens(&model.api, &model.names, &selection, piece))
+            .filter_map(|piece| {
+                match emit::piece_tokens(&model.api, &model.names, &selection, piece) {
+                    Emitted::Code(code) => Some(code),
+                    Emitted::Text(_) => None,
+                }
+            })
             .collect()
     };
     let emit = Samples::measure(runs, true, emit_all);
 
     // Formatting consumes the tokens: emit a fresh set for each run first.
-    let mut batches: Vec<Vec<Emitted>> = (0..=runs).map(|_| emit_all()).collect();
+    let mut batches: Vec<Vec<Code>> = (0..=runs).map(|_| emit_all()).collect();
     let format = Samples::measure(runs, true, || {
         let batch = batches.pop().unwrap_or_default();
         batch
             .into_iter()
-            .map(|emitted| format_tokens(emitted.tokens, &emitted.what, emitted.cfg))
+            .map(|code| format_tokens(code.tokens, &code.what, code.cfg))
             .collect::<Result<Vec<String>, _>>()
             .unwrap_or_else(|e| panic!("{e}"))
     });

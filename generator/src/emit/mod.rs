@@ -193,25 +193,30 @@ pub fn render(
     let jobs = pieces(root);
     let formatted = in_parallel(&jobs, |piece| {
         match piece_tokens(api, names, selection, piece) {
-            Some(emitted) => format_tokens(emitted.tokens, &emitted.what, emitted.cfg),
-            None => match piece {
-                Piece::Text(text) => Ok(text.clone()),
-                _ => Ok(String::new()),
-            },
+            Emitted::Code(code) => format_tokens(code.tokens, &code.what, code.cfg),
+            Emitted::Text(text) => Ok(text.to_string()),
         }
     });
     let mut formatted = formatted.into_iter();
     assemble(root, &mut formatted)
 }
 
-/// The code emitted for one piece, before formatting.
-pub struct Emitted {
+/// Code emitted for one piece, before formatting.
+pub struct Code {
     /// The items.
     pub tokens: proc_macro2::TokenStream,
     /// What they are, for messages.
     pub what: String,
     /// The `#[cfg]` every item gets.
     pub cfg: Option<proc_macro2::TokenStream>,
+}
+
+/// What one piece emits: code to format, or text copied as is.
+pub enum Emitted<'p> {
+    /// Code, which [`render`] formats.
+    Code(Code),
+    /// A [`Piece::Text`]'s text.
+    Text(&'p str),
 }
 
 /// Every piece of a planned tree, in the order [`render`] formats them.
@@ -221,31 +226,31 @@ pub fn pieces(root: &Module) -> Vec<Piece> {
     jobs
 }
 
-/// Emits one piece (`None` for text copied as is). Public so benchmarks can
-/// time emitting and formatting apart.
-pub fn piece_tokens(
+/// Emits one piece. Public so benchmarks can time emitting and formatting
+/// apart.
+pub fn piece_tokens<'p>(
     api: &Api,
     names: &Names,
     selection: &Selection,
-    piece: &Piece,
-) -> Option<Emitted> {
+    piece: &'p Piece,
+) -> Emitted<'p> {
     match piece {
-        Piece::Type(id) => Some(Emitted {
+        Piece::Type(id) => Emitted::Code(Code {
             tokens: types::type_item(api, names, *id),
             what: format!("type `{}`", names.types[id.0]),
             cfg: selection.features.as_ref().and_then(|f| f.for_type(*id)),
         }),
-        Piece::Tag(index) => Some(Emitted {
+        Piece::Tag(index) => Emitted::Code(Code {
             tokens: operations::tag_module(api, names, selection, *index),
             what: format!("module `{}`", names.tags[*index].module),
             cfg: None,
         }),
-        Piece::Error => Some(Emitted {
+        Piece::Error => Emitted::Code(Code {
             tokens: errors::error_module(api, names, selection),
             what: "the error module".into(),
             cfg: None,
         }),
-        Piece::Text(_) => None,
+        Piece::Text(text) => Emitted::Text(text),
     }
 }
 
