@@ -316,31 +316,29 @@ pub fn error_table(names: &Names, operation: &crate::ir::Operation) -> ErrorTabl
 
 /// Names the function that decodes each operation's errors after the
 /// statuses it declares (`status_400_403`), with the types only when two
-/// tables declare the same statuses; a name does not depend on which other
-/// operations exist, so regenerating keeps it.
+/// tables declare the same statuses. A name depends only on the tables
+/// that share its statuses, so operations coming and going elsewhere do
+/// not rename it.
 fn name_error_fns(api: &Api, names: &mut Names) {
-    let tables: Vec<ErrorTable> = api
+    let tables: Vec<(Vec<u16>, ErrorTable)> = api
         .operations
         .iter()
-        .map(|op| error_table(names, op))
+        .map(|op| {
+            let table = error_table(names, op);
+            (table.iter().map(|(code, _)| *code).collect(), table)
+        })
         .collect();
-    let mut by_statuses: std::collections::BTreeMap<Vec<u16>, Vec<&ErrorTable>> =
-        Default::default();
-    for table in &tables {
-        let statuses = table.iter().map(|(code, _)| *code).collect();
+    let mut by_statuses: std::collections::BTreeMap<&[u16], Vec<&ErrorTable>> = Default::default();
+    for (statuses, table) in &tables {
         let known = by_statuses.entry(statuses).or_default();
         if !known.contains(&table) {
             known.push(table);
         }
     }
-    for (index, table) in tables.iter().enumerate() {
-        let statuses: Vec<u16> = table.iter().map(|(code, _)| *code).collect();
+    for (index, (statuses, table)) in tables.iter().enumerate() {
         let name = if table.is_empty() {
             "unexpected_status".to_string()
-        } else if by_statuses
-            .get(&statuses)
-            .is_some_and(|tables| tables.len() == 1)
-        {
+        } else if by_statuses[statuses.as_slice()].len() == 1 {
             let codes: Vec<String> = statuses.iter().map(u16::to_string).collect();
             format!("status_{}", codes.join("_"))
         } else {

@@ -174,11 +174,8 @@ impl<'a> TypeWriter<'a> {
         used: &'a std::cell::Cell<bool>,
     ) -> Self {
         Self {
-            api: None,
             named_used: Some(used),
-            names,
-            types_path,
-            std: Std::default(),
+            ..Self::new(names, types_path)
         }
     }
 
@@ -188,10 +185,8 @@ impl<'a> TypeWriter<'a> {
     pub fn with_api(api: &'a Api, names: &'a Names, types_path: &'a TokenStream) -> Self {
         Self {
             api: Some(api),
-            named_used: None,
-            names,
-            types_path,
             std: Std::shadowed_by(names.types.iter().map(String::as_str)),
+            ..Self::new(names, types_path)
         }
     }
 

@@ -147,7 +147,7 @@ fn struct_field(
     let (ty, skip) = match (field.presence, field.nullable) {
         (Presence::Required, false) => (ty, None),
         (Presence::Required, true) => (quote! { #option<#ty> }, None),
-        (Presence::Optional, false) => (quote! { #option<#ty> }, Some(writer.std().is_none())),
+        (Presence::Optional, false) => (quote! { #option<#ty> }, Some(std.is_none())),
         (Presence::Optional, true) => (
             quote! { super::runtime::Nullable<#ty> },
             Some("super::runtime::Nullable::is_absent"),
