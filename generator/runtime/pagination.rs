@@ -1,10 +1,9 @@
 use std::collections::VecDeque;
 use std::future::Future;
+use std::ops::RangeInclusive;
 
 use futures_util::stream::{self, Stream};
 use serde::de::DeserializeOwned;
-
-use std::ops::RangeInclusive;
 
 use super::client::Client;
 use super::error::{DecodeError, Failure};
