@@ -1,7 +1,7 @@
 //! The real test: a client generated from each full authentik schema in
-//! `../shared/schemas` compiles with no warnings, passes `clippy -D warnings`
-//! and documents without warnings, and uses no `unsafe`. The oldest, the release the seed pages
-//! describe, also runs a smoke test inside the generated crate
+//! `../shared/schemas` compiles with no warnings, passes `clippy -D warnings`,
+//! documents without warnings and uses no `unsafe`. The oldest, the release
+//! the seed pages describe, also runs a smoke test inside the generated crate
 //! (`tests/fixtures/full_schema_smoke.rs`); the newest runs against Prism in
 //! `wire_full`.
 

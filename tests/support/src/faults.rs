@@ -1,12 +1,14 @@
 //! A loopback server that misbehaves on purpose: one scripted behaviour per
 //! connection, in order, for testing that the client fails safely.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufReader, Write};
 use std::net::{Ipv4Addr, Shutdown, TcpListener};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::thread;
 use std::time::Duration;
+
+use crate::wire::{read_request, response_head};
 
 /// What the server does with one connection, after reading its request.
 #[derive(Debug, Clone)]
@@ -64,7 +66,7 @@ impl FaultServer {
                     return;
                 };
                 let mut reader = BufReader::new(stream);
-                if !read_request(&mut reader) {
+                if read_request(&mut reader).is_none() {
                     continue;
                 }
                 counter.fetch_add(1, Ordering::SeqCst);
@@ -75,17 +77,12 @@ impl FaultServer {
                         content_type,
                         body,
                     } => {
-                        let head = format!(
-                            "HTTP/1.1 {status} X\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
-                            body.len()
-                        );
+                        let head = response_head(status, content_type, body.len());
                         let _ = stream.write_all(head.as_bytes());
                         let _ = stream.write_all(&body);
                     }
                     Behaviour::HangUpMidBody { length, sent } => {
-                        let head = format!(
-                            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {length}\r\nconnection: close\r\n\r\n"
-                        );
+                        let head = response_head(200, "application/json", length);
                         let _ = stream.write_all(head.as_bytes());
                         let _ = stream.write_all(&vec![b' '; sent]);
                         let _ = stream.flush();
@@ -109,29 +106,4 @@ impl FaultServer {
     pub fn requests(&self) -> usize {
         self.requests.load(Ordering::SeqCst)
     }
-}
-
-/// Reads a request head and its body; `false` if the client went away.
-fn read_request(reader: &mut impl BufRead) -> bool {
-    let mut length = 0;
-    let mut first = true;
-    loop {
-        let mut line = String::new();
-        match reader.read_line(&mut line) {
-            Ok(0) | Err(_) => return false,
-            Ok(_) => {}
-        }
-        let line = line.trim_end();
-        if line.is_empty() && !first {
-            break;
-        }
-        first = false;
-        if let Some((name, value)) = line.split_once(':') {
-            if name.eq_ignore_ascii_case("content-length") {
-                length = value.trim().parse().unwrap_or(0);
-            }
-        }
-    }
-    let mut body = vec![0; length];
-    reader.read_exact(&mut body).is_ok()
 }
