@@ -11,6 +11,8 @@ use test_support::faults::{Behaviour, FaultServer};
 const UUID: &str = "3fa85f64-5717-4562-b3fc-2c963f66afa6";
 const TOKEN: &str = "s3cret-token-that-must-not-leak";
 const TIMEOUT: Duration = Duration::from_millis(800);
+/// An invitation as the server sends it.
+const INVITATION: &str = r#"{"pk": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "name": "x", "created_by": {"pk": 1, "username": "u", "name": "n", "uid": "i"}, "flow_obj": null}"#;
 
 fn client(server: &FaultServer) -> Client {
     Client::builder(&server.url)
@@ -41,11 +43,10 @@ async fn retrieve(client: &Client) -> Error {
 
 #[tokio::test]
 async fn every_fault_is_a_typed_error_in_time() {
-    let invitation = r#"{"pk": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "name": "x", "created_by": {"pk": 1, "username": "u", "name": "n", "uid": "i"}, "flow_obj": null}"#;
     let huge = format!(
         "{{\"pad\": \"{}\", {}",
         "x".repeat(8 * 1024 * 1024),
-        &invitation[1..]
+        &INVITATION[1..]
     );
     let server = FaultServer::start(vec![
         Behaviour::Close,
@@ -55,7 +56,7 @@ async fn every_fault_is_a_typed_error_in_time() {
         },
         Behaviour::Stall,
         Behaviour::json(503, r#"{"detail": "maintenance"}"#),
-        Behaviour::json(200, &invitation[..40]),
+        Behaviour::json(200, &INVITATION[..40]),
         Behaviour::Respond {
             status: 200,
             content_type: "text/html",
@@ -110,7 +111,6 @@ async fn a_body_over_the_limit_is_refused_not_buffered() {
 
 #[tokio::test]
 async fn idempotent_requests_are_retried_when_asked_and_others_are_not() {
-    let ok = r#"{"pk": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "name": "x", "created_by": {"pk": 1, "username": "u", "name": "n", "uid": "i"}, "flow_obj": null}"#;
     let policy = RetryPolicy {
         max_retries: 3,
         base_delay: Duration::from_millis(20),
@@ -121,7 +121,7 @@ async fn idempotent_requests_are_retried_when_asked_and_others_are_not() {
     let server = FaultServer::start(vec![
         Behaviour::json(503, "{}"),
         Behaviour::Close,
-        Behaviour::json(200, ok),
+        Behaviour::json(200, INVITATION),
     ]);
     let retrying = Client::builder(&server.url)
         .token(TOKEN)
@@ -136,7 +136,10 @@ async fn idempotent_requests_are_retried_when_asked_and_others_are_not() {
     assert_eq!(server.requests(), 3);
 
     // POST is never retried unless asked: it could be applied twice.
-    let server = FaultServer::start(vec![Behaviour::json(503, "{}"), Behaviour::json(201, ok)]);
+    let server = FaultServer::start(vec![
+        Behaviour::json(503, "{}"),
+        Behaviour::json(201, INVITATION),
+    ]);
     let retrying = Client::builder(&server.url)
         .token(TOKEN)
         .retry(policy)
@@ -158,7 +161,10 @@ async fn idempotent_requests_are_retried_when_asked_and_others_are_not() {
     assert_eq!(server.requests(), 1);
 
     // ... and when asked, it is.
-    let server = FaultServer::start(vec![Behaviour::json(503, "{}"), Behaviour::json(201, ok)]);
+    let server = FaultServer::start(vec![
+        Behaviour::json(503, "{}"),
+        Behaviour::json(201, INVITATION),
+    ]);
     let asked = Client::builder(&server.url)
         .token(TOKEN)
         .retry(RetryPolicy {
@@ -175,7 +181,10 @@ async fn idempotent_requests_are_retried_when_asked_and_others_are_not() {
     assert_eq!(server.requests(), 2);
 
     // Off by default.
-    let server = FaultServer::start(vec![Behaviour::json(503, "{}"), Behaviour::json(200, ok)]);
+    let server = FaultServer::start(vec![
+        Behaviour::json(503, "{}"),
+        Behaviour::json(200, INVITATION),
+    ]);
     let error = retrieve(&client(&server)).await;
     assert_eq!(error.status(), Some(503));
     assert_eq!(server.requests(), 1);
