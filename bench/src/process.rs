@@ -103,7 +103,7 @@ pub fn build_times(
     runs: usize,
 ) -> Result<BuildTimes, String> {
     let cargo = |args: &[&str]| -> Command {
-        let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+        let mut command = cargo_command();
         command
             .args(args)
             .args(features)
@@ -151,8 +151,13 @@ pub fn build_times(
     })
 }
 
+/// The cargo running this bench, or the one on `PATH`.
+fn cargo_command() -> Command {
+    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+}
+
 fn cargo_clean(dir: &Path, target: &Path, package: &str) -> Command {
-    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    let mut command = cargo_command();
     command
         .args(["clean", "--quiet", "-p", package])
         .current_dir(dir)
