@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::thread;
 use std::time::Duration;
 
-use crate::wire::{read_request, response_head};
+use crate::recorder::{read_request, response_head};
 
 /// What the server does with one connection, after reading its request.
 #[derive(Debug, Clone)]

@@ -9,7 +9,6 @@ pub mod golden;
 pub mod prism;
 pub mod recorder;
 pub mod shared;
-mod wire;
 
 use std::path::PathBuf;
 
