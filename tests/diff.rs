@@ -32,14 +32,22 @@ fn from_2024_8_3_to_2025_6_4() {
     let Some(report) = upgrade("2024.8.3", "2025.6.4") else {
         return;
     };
-    // /admin/metrics/ is gone in 2025.
+    // GET /admin/workers/ became a list in 2025 (`admin_workers_retrieve` ->
+    // `admin_workers_list`): the old method is gone, the new one added.
     let removed = find(
         &report,
         ChangeKind::OperationRemoved,
-        "client.admin().metrics_retrieve",
-        "GET /admin/metrics/",
+        "client.admin().workers_retrieve",
+        "GET /admin/workers/",
     );
     assert!(removed.breaking);
+    let renamed = find(
+        &report,
+        ChangeKind::OperationAdded,
+        "client.admin().workers_list",
+        "GET /admin/workers/",
+    );
+    assert!(!renamed.breaking);
     // The RAC provider moved out of enterprise: its app label left AppEnum...
     let gone = find(
         &report,
@@ -56,12 +64,12 @@ fn from_2024_8_3_to_2025_6_4() {
         "\"authentik.enterprise.policies.unique_password\"",
     );
     assert!(!added.breaking);
-    // New filters on the users list are optional: not breaking.
+    // New filters on the LDAP source list are optional: not breaking.
     let filter = find(
         &report,
         ChangeKind::ParameterAdded,
-        "client.core().users_list",
-        "query parameter `date_joined__gt`",
+        "client.sources().ldap_list",
+        "query parameter `delete_not_found_objects`: bool",
     );
     assert!(!filter.breaking);
     assert_eq!(report.old_version, "2024.8.3");

@@ -72,6 +72,12 @@ fn authentik_2025_6_4_compiles_clean() {
 
 #[test]
 #[ignore = "builds a full client; run with --include-ignored (the README's test command does)"]
+fn authentik_2026_5_6_compiles_clean() {
+    check_release("2026.5.6", false);
+}
+
+#[test]
+#[ignore = "builds a full client; run with --include-ignored (the README's test command does)"]
 fn authentik_2026_11_0_rc1_compiles_clean_whole_and_stages_only() {
     check_release("2026.11.0-rc1", false);
     // Per-tag features: the stages tag alone, and no tag at all, build clean too.
