@@ -19,10 +19,16 @@
 //!   schema's `required` list;
 //! - `type: integer|number|string|boolean` changes a scalar's type.
 //!
+//! - `type` drops the old type's format, so `type: integer` on a
+//!   `date-time` string makes it a plain integer.
+//!
 //! Without `properties`, an entry applies to the matched schemas
 //! themselves (only `nullable` makes sense there). An entry that matches
 //! nothing is reported as a warning: a newer authentik may have fixed it.
-//! Every changed property says so in its documentation.
+//! The built-in entries are the exception where the schema they name is
+//! not in the document at all: they cover several releases, and a release
+//! without that type has nothing to correct. Every changed property says so
+//! in its documentation.
 
 use std::path::Path;
 
@@ -41,6 +47,9 @@ pub const BUILTIN: &str = include_str!("../overrides/authentik.yml");
 pub struct Overrides {
     name: String,
     entries: Vec<Override>,
+    /// Whether an entry whose schemas are all absent goes unreported: true
+    /// for the built-in set, which spans releases.
+    quiet_when_schema_absent: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -79,7 +88,10 @@ enum ScalarType {
 impl Overrides {
     /// The corrections shipped with the generator.
     pub fn builtin() -> Result<Self, Error> {
-        Self::parse("authentik-codegen built-in overrides", BUILTIN)
+        Ok(Self {
+            quiet_when_schema_absent: true,
+            ..Self::parse("authentik-codegen built-in overrides", BUILTIN)?
+        })
     }
 
     /// Reads an overrides file.
@@ -137,6 +149,7 @@ impl Overrides {
         Ok(Self {
             name,
             entries: file.overrides,
+            quiet_when_schema_absent: false,
         })
     }
 
@@ -149,10 +162,12 @@ impl Overrides {
         };
         for (index, entry) in self.entries.iter().enumerate() {
             let mut matched = 0;
+            let mut schemas_seen = 0;
             for (name, schema) in components.schemas.iter_mut() {
                 if !glob(&entry.schemas, name) {
                     continue;
                 }
+                schemas_seen += 1;
                 let ReferenceOr::Item(schema) = schema else {
                     continue;
                 };
@@ -164,7 +179,7 @@ impl Overrides {
                     Some(pattern) => entry.apply_to_properties(schema, pattern),
                 };
             }
-            if matched == 0 {
+            if matched == 0 && !(schemas_seen == 0 && self.quiet_when_schema_absent) {
                 diagnostics.push(Diagnostic {
                     kind: ErrorKind::Overrides,
                     location: Location::new(file, "/components/schemas"),
@@ -386,6 +401,60 @@ mod tests {
             count.schema_kind,
             SchemaKind::Type(Type::Integer(_))
         ));
+    }
+
+    #[test]
+    fn a_retype_drops_the_old_format() {
+        let text = concat!(
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n",
+            "    BlueprintFile:\n      type: object\n      properties:\n",
+            "        last_m: {type: string, format: date-time}\n",
+        );
+        let mut api = parse(&Source::new("t.yml", text)).expect("parses");
+        let overrides = Overrides::parse(
+            "o.yml",
+            "overrides:\n- {schemas: BlueprintFile, properties: last_m, type: integer, reason: unix time}\n",
+        )
+        .expect("parses");
+        assert!(overrides.apply(&mut api, "t.yml").is_empty());
+        let components = api.components.expect("components");
+        let ReferenceOr::Item(file) = &components.schemas["BlueprintFile"] else {
+            panic!("item");
+        };
+        let SchemaKind::Type(Type::Object(object)) = &file.schema_kind else {
+            panic!("object");
+        };
+        let ReferenceOr::Item(last_m) = &object.properties["last_m"] else {
+            panic!("item");
+        };
+        let SchemaKind::Type(Type::Integer(integer)) = &last_m.schema_kind else {
+            panic!("retyped: {:?}", last_m.schema_kind);
+        };
+        assert_eq!(integer.format, openapiv3::VariantOrUnknownOrEmpty::Empty);
+    }
+
+    #[test]
+    fn only_builtin_entries_for_absent_schemas_are_quiet() {
+        let text = "overrides:\n- {schemas: Coordinate, properties: x_cord, type: number, reason: floats}\n";
+        let user = Overrides::parse("o.yml", text).expect("parses");
+        assert_eq!(user.apply(&mut document(), "t.yml").len(), 1);
+        let builtin = Overrides {
+            quiet_when_schema_absent: true,
+            ..user.clone()
+        };
+        assert!(builtin.apply(&mut document(), "t.yml").is_empty());
+        // A schema that is there without the property still warns: the
+        // release may have fixed or renamed it.
+        let renamed = Overrides::parse(
+            "o.yml",
+            "overrides:\n- {schemas: Invitation, properties: gone, nullable: true, reason: x}\n",
+        )
+        .expect("parses");
+        let quiet = Overrides {
+            quiet_when_schema_absent: true,
+            ..renamed
+        };
+        assert_eq!(quiet.apply(&mut document(), "t.yml").len(), 1);
     }
 
     #[test]
