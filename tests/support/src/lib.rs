@@ -6,9 +6,11 @@
 pub mod crates;
 pub mod faults;
 pub mod golden;
+pub mod live;
 pub mod prism;
 pub mod recorder;
 pub mod shared;
+pub mod sweep;
 
 use std::path::PathBuf;
 
