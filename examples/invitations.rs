@@ -1,5 +1,6 @@
-//! Lists invitations, creates one, clears its expiry with a PATCH, and walks
-//! every invitation page by page.
+//! Lists invitations, creates one, changes it with a PATCH, walks every
+//! invitation page by page, and deletes the one it made. `scripts/test-all`
+//! runs it against a real authentik.
 //!
 //! ```sh
 //! AUTHENTIK_URL=https://authentik.example.com AUTHENTIK_TOKEN=... cargo run --example invitations
@@ -47,18 +48,26 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     println!("created {} ({})", created.name, created.pk);
 
-    // ...then clear its expiry: `Null` sends `"expires": null`, and every
-    // field left at its default is not sent at all.
+    // ...then make it reusable and detach it from any flow: `Null` sends
+    // `"flow": null`, and every field left at its default is not sent at
+    // all. (Sending `"expires": null` would not clear the expiry: authentik
+    // replaces a null expiry with its default token lifetime, now + 30 min.)
     let updated = stages
         .invitation_invitations_partial_update(
             created.pk,
             &PatchedInvitationRequest {
-                expires: Nullable::Null,
+                single_use: Some(false),
+                flow: Nullable::Null,
                 ..Default::default()
             },
         )
         .await?;
-    assert!(updated.expires.is_null());
+    assert_eq!(updated.single_use, Some(false));
+    assert!(updated.flow.is_null());
+    assert_eq!(
+        updated.name, created.name,
+        "fields left out stay as they were"
+    );
 
     // Every invitation, fetched page by page as the stream is read.
     let mut all = stages.invitation_invitations_list_stream(&Default::default());
@@ -66,5 +75,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let invitation = invitation?;
         println!("{}\t{}", invitation.pk, invitation.name);
     }
+
+    stages.invitation_invitations_destroy(created.pk).await?;
     Ok(())
 }
