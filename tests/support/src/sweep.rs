@@ -14,6 +14,7 @@ use authentik_codegen::Model;
 /// The calls of a sweep, ready to paste into an async test body that has
 /// `client` and `tally: Tally` in scope and [`HELPERS`] at the top of its
 /// file; `tally.report()` prints `sweep: N operations called, M failures`.
+#[derive(Default)]
 pub struct Calls {
     /// One `record(...)` statement per called operation.
     pub code: String,
@@ -71,11 +72,7 @@ fn day() -> chrono::NaiveDate {
 /// too large for a thread's stack.
 pub fn get_calls(model: &Model, skip: impl Fn(&Operation) -> Option<String>) -> Calls {
     let Model { api, names, .. } = model;
-    let mut calls = Calls {
-        code: String::new(),
-        called: 0,
-        skipped: Vec::new(),
-    };
+    let mut calls = Calls::default();
     for (index, op) in api.operations.iter().enumerate() {
         if op.method != Method::Get {
             continue;
@@ -84,43 +81,17 @@ pub fn get_calls(model: &Model, skip: impl Fn(&Operation) -> Option<String>) -> 
             calls.skipped.push((op.id.clone(), reason));
             continue;
         }
-        let op_names = &names.operations[index];
-        let accessor = &names.tags[op_names.tag].accessor;
-        let module = &names.tags[op_names.tag].module;
-        let mut arguments = Vec::new();
-        for parameter in &op.parameters {
-            if parameter.location == ParamLocation::Path {
-                let value = value_of(api, names, &parameter.shape);
-                arguments.push(match unalias(api, &parameter.shape) {
-                    Shape::Scalar(Scalar::String) => format!("{value}.as_str()"),
-                    Shape::Scalar(_) => value,
-                    _ => format!("&{value}"),
-                });
-            }
-        }
-        if let Some(params) = &op_names.params_struct {
-            let mut fields = String::new();
-            for (parameter, field) in op.parameters.iter().zip(&op_names.parameters) {
-                if parameter.location == ParamLocation::Path {
-                    continue;
-                }
-                let value = if parameter.required {
-                    value_of(api, names, &parameter.shape)
-                } else {
-                    "None".to_string()
-                };
-                let _ = write!(fields, "{field}: {value}, ");
-            }
-            arguments.push(format!(
-                "&authentik_client::apis::{module}::{params} {{ {fields} }}"
-            ));
-        }
+        let path_arguments = op
+            .parameters
+            .iter()
+            .filter(|p| p.location == ParamLocation::Path)
+            .map(|p| argument(api, &value_of(api, names, &p.shape), &p.shape))
+            .collect();
+        let call = operation_call(model, index, path_arguments);
         let _ = writeln!(
             calls.code,
-            "        record(&mut tally, {:?}, Box::pin(client.{accessor}().{}({})).await.map(|_| ()));",
-            op.id,
-            op_names.method,
-            arguments.join(", ")
+            "        record(&mut tally, {:?}, Box::pin({call}).await.map(|_| ()));",
+            op.id
         );
         calls.called += 1;
     }
@@ -147,11 +118,7 @@ pub fn listed_object_calls(model: &Model, skip: impl Fn(&Operation) -> Option<St
         .filter_map(|(index, op)| Some((op.path.as_str(), (index, listed_item(api, op)?))))
         .collect();
     let mut followers: BTreeMap<usize, Vec<(usize, String)>> = BTreeMap::new();
-    let mut calls = Calls {
-        code: String::new(),
-        called: 0,
-        skipped: Vec::new(),
-    };
+    let mut calls = Calls::default();
     for (index, op) in api.operations.iter().enumerate() {
         let path_params: Vec<_> = op
             .parameters
@@ -268,15 +235,22 @@ fn id_argument(
     };
     let field = usable(wire_name).or_else(|| usable("pk"))?;
     let access = format!("item.{}", names.fields[item.0][field]);
-    Some(match unalias(api, shape) {
-        Shape::Scalar(Scalar::String) => format!("{access}.as_str()"),
-        Shape::Scalar(_) => access,
-        _ => format!("&{access}"),
-    })
+    Some(argument(api, &access, shape))
+}
+
+/// `value` as a path argument of `shape`: `&str` for strings, by value for
+/// other scalars, by reference otherwise.
+fn argument(api: &Api, value: &str, shape: &Shape) -> String {
+    match unalias(api, shape) {
+        Shape::Scalar(Scalar::String) => format!("{value}.as_str()"),
+        Shape::Scalar(_) => value.to_string(),
+        _ => format!("&{value}"),
+    }
 }
 
 /// `client.<tag>().<method>(<path arguments>, &<Params> { .. })`, with
-/// `path_arguments` for the path and `None` for every optional parameter.
+/// `arguments` for the path, a valid value for each required parameter and
+/// `None` for every optional one.
 fn operation_call(model: &Model, index: usize, mut arguments: Vec<String>) -> String {
     let Model { api, names, .. } = model;
     let op = &api.operations[index];
@@ -289,7 +263,14 @@ fn operation_call(model: &Model, index: usize, mut arguments: Vec<String>) -> St
             .iter()
             .zip(&op_names.parameters)
             .filter(|(p, _)| p.location != ParamLocation::Path)
-            .map(|(_, field)| format!("{field}: None, "))
+            .map(|(p, field)| {
+                let value = if p.required {
+                    value_of(api, names, &p.shape)
+                } else {
+                    "None".to_string()
+                };
+                format!("{field}: {value}, ")
+            })
             .collect();
         arguments.push(format!(
             "&authentik_client::apis::{module}::{params} {{ {fields} }}"
