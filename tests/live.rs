@@ -1,8 +1,9 @@
 //! Against a real authentik (2025.6.4, from `../shared/authentik-server`,
 //! started by `scripts/live-server`): the client generated from the schema
 //! the server itself serves at `/api/v3/schema/`, as a user would make it,
-//! runs the seed operations end to end, then calls every GET operation it
-//! can call without knowing an object's id; every answer must decode.
+//! runs the seed operations end to end, then sweeps the GET operations:
+//! those that need no input, then those that name an object, with the ids
+//! of the objects the lists return. Every answer must decode.
 //!
 //! The schema is authentik's claim; the server is the truth. A decode
 //! failure here is a mismatch the built-in overrides must correct.
