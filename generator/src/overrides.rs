@@ -17,10 +17,9 @@
 //! - `nullable: true|false` marks the value nullable (or not);
 //! - `required: true|false` adds the property to (or removes it from) the
 //!   schema's `required` list;
-//! - `type: integer|number|string|boolean` changes a scalar's type.
-//!
-//! - `type` drops the old type's format, so `type: integer` on a
-//!   `date-time` string makes it a plain integer.
+//! - `type: integer|number|string|boolean` changes a scalar's type and
+//!   drops the old type's format, so `type: integer` on a `date-time`
+//!   string makes it a plain integer.
 //!
 //! Without `properties`, an entry applies to the matched schemas
 //! themselves (only `nullable` makes sense there). An entry that matches
