@@ -289,9 +289,7 @@ impl<'a> Side<'a> {
 
     fn success(&self, operation: &Operation) -> String {
         operation
-            .responses
-            .iter()
-            .find(|r| r.status.is_success())
+            .success()
             .map_or_else(|| "()".into(), |r| self.content(&r.content))
     }
 

@@ -281,9 +281,7 @@ fn path_expression(template: &str, path_args: &[(Ident, bool, &Parameter)]) -> T
 }
 
 fn accept_of(op: &Operation) -> String {
-    op.responses
-        .iter()
-        .find(|r| r.status.is_success())
+    op.success()
         .filter(|r| matches!(r.content, Content::Text | Content::Binary))
         .map_or_else(|| "application/json".to_string(), |r| r.media_type.clone())
 }
@@ -397,7 +395,7 @@ enum Decode {
 
 /// The return type, and how to read a success response into it.
 fn success_handling(ctx: &Ctx<'_>, op: &Operation) -> (TokenStream, Decode) {
-    let Some(success) = op.responses.iter().find(|r| r.status.is_success()) else {
+    let Some(success) = op.success() else {
         return (quote! { () }, Decode::Nothing);
     };
     match &success.content {
@@ -417,12 +415,7 @@ fn success_handling(ctx: &Ctx<'_>, op: &Operation) -> (TokenStream, Decode) {
 
 /// The statuses that mean success: the declared code, or any 2xx.
 fn success_range(op: &Operation) -> TokenStream {
-    match op
-        .responses
-        .iter()
-        .find(|r| r.status.is_success())
-        .map(|r| r.status)
-    {
+    match op.success().map(|r| r.status) {
         Some(Status::Code(code)) => {
             let code = proc_macro2::Literal::u16_unsuffixed(code);
             quote! { #code..=#code }

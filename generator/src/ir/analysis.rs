@@ -207,7 +207,7 @@ pub struct Paging {
 
 /// The paging of an operation whose success response is a page of a list.
 pub fn paging(api: &Api, operation: &Operation) -> Option<Paging> {
-    let success = operation.responses.iter().find(|r| r.status.is_success())?;
+    let success = operation.success()?;
     let Content::Json(shape) = &success.content else {
         return None;
     };

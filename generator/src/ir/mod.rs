@@ -37,6 +37,23 @@ impl Api {
     pub fn ty(&self, id: TypeId) -> &TypeDef {
         &self.types[id.0]
     }
+
+    /// The shape an alias stands for, through any chain of aliases; any
+    /// other shape is itself. A chain that loops (lowering rejects those)
+    /// ends where it would repeat.
+    pub fn unalias<'a>(&'a self, shape: &'a Shape) -> &'a Shape {
+        let mut shape = shape;
+        for _ in 0..=self.types.len() {
+            match shape {
+                Shape::Named(id) => match &self.ty(*id).kind {
+                    TypeKind::Alias(inner) => shape = inner,
+                    _ => return shape,
+                },
+                _ => return shape,
+            }
+        }
+        shape
+    }
 }
 
 /// The document's `info` block.
@@ -361,6 +378,15 @@ pub struct Operation {
     pub auth: Auth,
     /// JSON pointer to the operation.
     pub pointer: String,
+}
+
+impl Operation {
+    /// The response the client decodes: the first success (2xx) response.
+    /// The lowering keeps only operations whose success responses share a
+    /// body, so this one stands for all of them.
+    pub fn success(&self) -> Option<&Response> {
+        self.responses.iter().find(|r| r.status.is_success())
+    }
 }
 
 /// Where a parameter travels.
