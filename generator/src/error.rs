@@ -75,6 +75,9 @@ pub enum ErrorKind {
     /// The generator produced code that does not parse: a bug in the
     /// generator, reported instead of writing broken files.
     Internal,
+    /// A server to check could not be reached, refused the token or did
+    /// not answer like an authentik.
+    Server,
 }
 
 impl ErrorKind {
@@ -93,6 +96,7 @@ impl ErrorKind {
             Self::Overrides => "overrides",
             Self::TooLarge => "too-large",
             Self::Internal => "internal",
+            Self::Server => "server",
         }
     }
 }

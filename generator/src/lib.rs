@@ -45,6 +45,7 @@ pub mod ir;
 pub mod load;
 pub mod naming;
 pub mod overrides;
+pub mod probe;
 pub mod resolve;
 pub mod write;
 

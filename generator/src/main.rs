@@ -1,8 +1,11 @@
 //! The `authentik-codegen` command line.
 //!
-//! Exit status: 0 on success, 1 when `check` finds a difference or `diff
-//! --fail-on-breaking` a breaking change, 2 when the input is bad or the
-//! output cannot be written.
+//! Exit status: 0 on success, 1 when `check` finds a difference, `diff
+//! --fail-on-breaking` a breaking change or `check-server` an answer that
+//! does not decode, 2 when the input is bad, the output cannot be written
+//! or the server cannot be used.
+
+mod check_server;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -32,6 +35,10 @@ enum Command {
     Correct(Target),
     /// What changed between two schemas for code that uses the generated crate.
     Diff(DiffArgs),
+    /// Call every safe GET of a live authentik and report each answer the
+    /// generated client would fail to decode. The token comes from the
+    /// AUTHENTIK_TOKEN environment variable.
+    CheckServer(check_server::CheckServer),
 }
 
 #[derive(Args)]
@@ -162,6 +169,7 @@ fn main() -> ExitCode {
             }
         }),
         Command::Diff(args) => args.run(),
+        Command::CheckServer(args) => args.run(),
         Command::Correct(target) => target.generator().corrected_schema().and_then(|json| {
             std::fs::write(&target.out, json).map_err(|e| {
                 authentik_codegen::Error::general(

@@ -75,13 +75,30 @@ struct Override {
     reference: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+/// The scalar types a `type:` correction can give a property.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[serde(rename_all = "lowercase")]
-enum ScalarType {
+pub enum ScalarType {
+    /// `integer`, without a format: 64 bits.
     Integer,
+    /// `number`, without a format: a double.
     Number,
+    /// `string`, without a format.
     String,
+    /// `boolean`.
     Boolean,
+}
+
+impl ScalarType {
+    /// The name an overrides file writes.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Integer => "integer",
+            Self::Number => "number",
+            Self::String => "string",
+            Self::Boolean => "boolean",
+        }
+    }
 }
 
 impl Overrides {
