@@ -21,6 +21,16 @@
 //!   drops the old type's format, so `type: integer` on a `date-time`
 //!   string makes it a plain integer.
 //!
+//! An entry can correct operations' parameters instead, where the server
+//! needs one the schema calls optional:
+//!
+//! ```yaml
+//!   - operations: outposts_ldap_access_check  # glob over operation ids
+//!     parameters: app_slug                    # glob over their query, header and cookie parameters
+//!     required: true
+//!     reason: the view reads the parameter unconditionally
+//! ```
+//!
 //! Without `properties`, an entry applies to the matched schemas
 //! themselves (only `nullable` makes sense there). An entry that matches
 //! nothing is reported as a warning: a newer authentik may have fixed it.
@@ -61,7 +71,14 @@ struct File {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Override {
-    schemas: String,
+    #[serde(default)]
+    schemas: Option<String>,
+    /// A glob over operation ids, for a correction of their parameters.
+    #[serde(default)]
+    operations: Option<String>,
+    /// A glob over the operations' query, header and cookie parameters.
+    #[serde(default)]
+    parameters: Option<String>,
     #[serde(default)]
     properties: Option<String>,
     #[serde(default)]
@@ -147,6 +164,25 @@ impl Overrides {
         })?;
         for (index, entry) in file.overrides.iter().enumerate() {
             let location = || Location::new(&name, format!("/overrides/{index}"));
+            match (&entry.schemas, &entry.operations) {
+                (Some(_), None) if entry.parameters.is_none() => {}
+                (None, Some(_)) if entry.parameters.is_some() => {
+                    if entry.nullable.is_some() || entry.scalar.is_some() || entry.properties.is_some() {
+                        return Err(Error::at(
+                            ErrorKind::Overrides,
+                            location(),
+                            "an entry for `operations` corrects `parameters`, and only whether they are `required`",
+                        ));
+                    }
+                }
+                _ => {
+                    return Err(Error::at(
+                        ErrorKind::Overrides,
+                        location(),
+                        "give either `schemas` (with `properties` or not) or `operations` with `parameters`",
+                    ))
+                }
+            }
             if entry.nullable.is_none() && entry.required.is_none() && entry.scalar.is_none() {
                 return Err(Error::at(
                     ErrorKind::Overrides,
@@ -154,7 +190,10 @@ impl Overrides {
                     "the entry changes nothing: give `nullable`, `required` or `type`",
                 ));
             }
-            if entry.properties.is_none() && (entry.required.is_some() || entry.scalar.is_some()) {
+            if entry.schemas.is_some()
+                && entry.properties.is_none()
+                && (entry.required.is_some() || entry.scalar.is_some())
+            {
                 return Err(Error::at(
                     ErrorKind::Overrides,
                     location(),
@@ -173,14 +212,34 @@ impl Overrides {
     /// warnings about entries that matched nothing.
     pub fn apply(&self, api: &mut OpenAPI, file: &str) -> Vec<Diagnostic> {
         let mut diagnostics = Vec::new();
+        for (index, entry) in self.entries.iter().enumerate() {
+            let (Some(operations), Some(parameters)) = (&entry.operations, &entry.parameters)
+            else {
+                continue;
+            };
+            let (matched, operations_seen) = entry.apply_to_parameters(api, operations, parameters);
+            if matched == 0 && !(operations_seen == 0 && self.quiet_when_schema_absent) {
+                diagnostics.push(Diagnostic {
+                    kind: ErrorKind::Overrides,
+                    location: Location::new(file, "/paths"),
+                    message: format!(
+                        "override {index} of {} (operations `{operations}`, parameters `{parameters}`) matched nothing; the schema may have been fixed",
+                        self.name,
+                    ),
+                });
+            }
+        }
         let Some(components) = api.components.as_mut() else {
             return diagnostics;
         };
         for (index, entry) in self.entries.iter().enumerate() {
+            let Some(schemas) = &entry.schemas else {
+                continue;
+            };
             let mut matched = 0;
             let mut schemas_seen = 0;
             for (name, schema) in components.schemas.iter_mut() {
-                if !glob(&entry.schemas, name) {
+                if !glob(schemas, name) {
                     continue;
                 }
                 schemas_seen += 1;
@@ -200,9 +259,8 @@ impl Overrides {
                     kind: ErrorKind::Overrides,
                     location: Location::new(file, "/components/schemas"),
                     message: format!(
-                        "override {index} of {} (schemas `{}`{}) matched nothing; the schema may have been fixed",
+                        "override {index} of {} (schemas `{schemas}`{}) matched nothing; the schema may have been fixed",
                         self.name,
-                        entry.schemas,
                         entry
                             .properties
                             .as_ref()
@@ -217,6 +275,63 @@ impl Overrides {
 }
 
 impl Override {
+    /// Corrects the matching parameters of the matching operations;
+    /// returns how many parameters changed and how many operations matched.
+    fn apply_to_parameters(
+        &self,
+        api: &mut OpenAPI,
+        operations: &str,
+        parameters: &str,
+    ) -> (usize, usize) {
+        let (mut changed, mut seen) = (0, 0);
+        for (_, item) in api.paths.paths.iter_mut() {
+            let ReferenceOr::Item(item) = item else {
+                continue;
+            };
+            let methods = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.options,
+                &mut item.head,
+                &mut item.patch,
+                &mut item.trace,
+            ];
+            for operation in methods.into_iter().flatten() {
+                if !operation
+                    .operation_id
+                    .as_deref()
+                    .is_some_and(|id| glob(operations, id))
+                {
+                    continue;
+                }
+                seen += 1;
+                for parameter in &mut operation.parameters {
+                    let ReferenceOr::Item(parameter) = parameter else {
+                        continue;
+                    };
+                    let data = match parameter {
+                        openapiv3::Parameter::Query { parameter_data, .. }
+                        | openapiv3::Parameter::Header { parameter_data, .. }
+                        | openapiv3::Parameter::Cookie { parameter_data, .. } => parameter_data,
+                        // A path parameter is always required.
+                        openapiv3::Parameter::Path { .. } => continue,
+                    };
+                    if !glob(parameters, &data.name) {
+                        continue;
+                    }
+                    if let Some(required) = self.required {
+                        data.required = required;
+                    }
+                    data.description = Some(self.noted(data.description.take()));
+                    changed += 1;
+                }
+            }
+        }
+        (changed, seen)
+    }
+
     fn apply_to_schema(&self, schema: &mut Schema) {
         if let Some(nullable) = self.nullable {
             schema.schema_data.nullable = nullable;
@@ -270,6 +385,11 @@ impl Override {
 
     /// Records the correction in the documentation of what it changed.
     fn note(&self, data: &mut SchemaData) {
+        data.description = Some(self.noted(data.description.take()));
+    }
+
+    /// `description` with a note of the correction appended.
+    fn noted(&self, description: Option<String>) -> String {
         let mut what = Vec::new();
         if let Some(nullable) = self.nullable {
             what.push(if nullable { "nullable" } else { "not nullable" });
@@ -293,10 +413,10 @@ impl Override {
         if !note.ends_with('.') {
             note.push('.');
         }
-        data.description = Some(match data.description.take() {
+        match description {
             Some(description) => format!("{description}\n\n{note}"),
             None => note,
-        });
+        }
     }
 }
 
@@ -471,6 +591,51 @@ mod tests {
             ..renamed
         };
         assert_eq!(quiet.apply(&mut document(), "t.yml").len(), 1);
+    }
+
+    #[test]
+    fn parameters_of_matched_operations_become_required() {
+        let mut api: OpenAPI = yaml_serde::from_str(concat!(
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n",
+            "  /check/:\n    get:\n      operationId: ldap_access_check\n",
+            "      parameters: [{name: app_slug, in: query, schema: {type: string}}]\n",
+            "      responses: {'200': {description: ok}}\n",
+        ))
+        .unwrap();
+        let overrides = Overrides::parse(
+            "o.yml",
+            concat!(
+                "overrides:\n",
+                "- {operations: ldap_*, parameters: app_slug, required: true, reason: read unconditionally}\n",
+                "- {operations: gone, parameters: x, required: true, reason: fixed since}\n",
+            ),
+        )
+        .unwrap();
+        let diagnostics = overrides.apply(&mut api, "s.yml");
+        let ReferenceOr::Item(item) = &api.paths.paths["/check/"] else {
+            panic!("inline path item");
+        };
+        let ReferenceOr::Item(parameter) = &item.get.as_ref().unwrap().parameters[0] else {
+            panic!("inline parameter");
+        };
+        let data = parameter.parameter_data_ref();
+        assert!(data.required);
+        assert!(data
+            .description
+            .as_deref()
+            .unwrap()
+            .contains("Corrected by an override (required): read unconditionally."));
+        assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+        assert!(diagnostics[0].message.contains("operations `gone`"));
+        let error = Overrides::parse(
+            "o.yml",
+            "overrides:\n- {operations: a, parameters: b, nullable: true, reason: x}\n",
+        )
+        .unwrap_err();
+        assert!(
+            error.message.contains("only whether they are `required`"),
+            "{error}"
+        );
     }
 
     #[test]

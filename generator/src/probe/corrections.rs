@@ -86,8 +86,9 @@ impl Corrections {
     pub fn to_yaml(&self, source: &str) -> String {
         let mut out = format!(
             "# Corrections written by `authentik-codegen check-server` from the responses of\n\
-             # {source}. Each entry makes the client decode what that server sent; read\n\
-             # each before you keep it, then pass the file to `generate --overrides`.\n"
+             # {source}.\n\
+             # Each entry makes the client decode what that server sent: read each before\n\
+             # you keep it, then pass the file to `generate --overrides`.\n"
         );
         if self.entries.is_empty() {
             out.push_str("overrides: []\n");
@@ -104,12 +105,20 @@ impl Corrections {
                 changes.push("leaves it out".to_string());
             }
             if let Some(scalar) = entry.scalar {
-                changes.push(format!("sends a {}", scalar.as_str()));
+                let article = if scalar == ScalarType::Integer {
+                    "an"
+                } else {
+                    "a"
+                };
+                changes.push(format!("sends {article} {}", scalar.as_str()));
             }
+            let times = match entry.count {
+                1 => "once".to_string(),
+                n => format!("{n} times"),
+            };
             let reason = format!(
-                "the server {} ({operation} at {path}: {found}; seen {} times)",
+                "the server {} ({operation} at {path}: {found}; seen {times})",
                 changes.join(" and "),
-                entry.count
             );
             let _ = writeln!(out, "  # {schema}.{property}: {}", changes.join(", "));
             let _ = writeln!(out, "  - schemas: {}", quoted(schema));

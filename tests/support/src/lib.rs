@@ -9,6 +9,7 @@ pub mod golden;
 pub mod live;
 pub mod prism;
 pub mod recorder;
+pub mod replay;
 pub mod shared;
 pub mod sweep;
 

@@ -2,13 +2,11 @@
 //! through the generated client: the calls come from the generator's own
 //! model of the API, so a new release is swept without edits.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use authentik_codegen::ir::{
-    Api, Content, Method, Operation, ParamLocation, Presence, Scalar, Shape, TypeId, TypeKind,
-};
+use authentik_codegen::ir::{Api, Method, Operation, ParamLocation, Scalar, Shape, TypeKind};
 use authentik_codegen::naming::Names;
+use authentik_codegen::probe::plan::{Plan, PER_LIST};
 use authentik_codegen::Model;
 
 /// The calls of a sweep, ready to paste into an async test body that has
@@ -35,9 +33,11 @@ struct Tally {
 }
 
 impl Tally {
-    /// The line the test that writes the sweep looks for.
+    /// The lines the test that writes the sweep reads: the counts, the
+    /// operations called, and each failure as `  <operation>: <error>`.
     fn report(&self) {
         println!("sweep: {} operations called, {} failures", self.called.len(), self.failures.len());
+        println!("sweep called: {}", self.called.iter().copied().collect::<Vec<_>>().join(" "));
         for failure in &self.failures {
             println!("  {failure}");
         }
@@ -98,150 +98,70 @@ pub fn get_calls(model: &Model, skip: impl Fn(&Operation) -> Option<String>) -> 
     calls
 }
 
-/// How many listed objects each operation is called for.
-const PER_LIST: usize = 3;
-
-/// Calls of the GET operations that name one object in their path
-/// (`/core/groups/{group_uuid}/`, `/core/groups/{group_uuid}/used_by/`),
-/// with the ids of objects the list at the path's prefix returns: the list
-/// is called once, then each such operation for its first few objects. The
-/// id is the listed object's field named like the path parameter, else its
-/// `pk`, when its type is the parameter's. `skipped` holds the GET
-/// operations with a path parameter that no list leads to.
-pub fn listed_object_calls(model: &Model, skip: impl Fn(&Operation) -> Option<String>) -> Calls {
+/// The calls of a probe [`Plan`]: the direct ones, then each list once and
+/// its followers for the first [`PER_LIST`] objects it returns, with the
+/// ids of those objects, as `check-server` calls them.
+pub fn plan_calls(model: &Model, plan: &Plan) -> Calls {
     let Model { api, names, .. } = model;
-    let lists: BTreeMap<&str, (usize, TypeId)> = api
-        .operations
-        .iter()
-        .enumerate()
-        .filter(|(_, op)| op.method == Method::Get && callable_without_values(op))
-        .filter_map(|(index, op)| Some((op.path.as_str(), (index, listed_item(api, op)?))))
-        .collect();
-    let mut followers: BTreeMap<usize, Vec<(usize, String)>> = BTreeMap::new();
-    let mut calls = Calls::default();
-    for (index, op) in api.operations.iter().enumerate() {
-        let path_params: Vec<_> = op
-            .parameters
+    let mut calls = Calls {
+        skipped: plan
+            .skipped
             .iter()
-            .filter(|p| p.location == ParamLocation::Path)
-            .collect();
-        if op.method != Method::Get || path_params.is_empty() {
-            continue;
-        }
-        if let Some(reason) = skip(op) {
-            calls.skipped.push((op.id.clone(), reason));
-            continue;
-        }
-        let follow = match path_params.as_slice() {
-            [param]
-                if !op
-                    .parameters
-                    .iter()
-                    .any(|p| p.required && p.location != ParamLocation::Path) =>
-            {
-                let marker = format!("{{{}}}", param.wire_name);
-                op.path
-                    .split_once(&marker)
-                    .and_then(|(prefix, _)| lists.get(prefix))
-                    .and_then(|&(list, item)| {
-                        let argument =
-                            id_argument(api, names, item, &param.wire_name, &param.shape)?;
-                        Some((list, argument))
-                    })
-            }
-            _ => None,
-        };
-        match follow {
-            Some((list, argument)) => {
-                let call = operation_call(model, index, vec![argument]);
-                followers.entry(list).or_default().push((index, call));
-                calls.called += 1;
-            }
-            None => calls
-                .skipped
-                .push((op.id.clone(), "no list leads to its path parameters".into())),
-        }
+            .map(|(op, why)| (api.operations[*op].id.clone(), why.clone()))
+            .collect(),
+        ..Calls::default()
+    };
+    for &index in &plan.direct {
+        let call = operation_call(model, index, Vec::new());
+        let _ = writeln!(
+            calls.code,
+            "        record(&mut tally, {:?}, Box::pin({call}).await.map(|_| ()));",
+            api.operations[index].id
+        );
+        calls.called += 1;
     }
-    for (list, follows) in followers {
-        let list_call = operation_call(model, list, Vec::new());
+    for follow in &plan.follows {
+        let list_call = operation_call(model, follow.list, Vec::new());
         let _ = writeln!(calls.code, "        match Box::pin({list_call}).await {{");
         let _ = writeln!(
             calls.code,
             "            Ok(page) => for item in page.results.iter().take({PER_LIST}) {{"
         );
-        for (index, call) in follows {
+        for follower in &follow.followers {
+            let op = &api.operations[follower.operation];
+            let param = op
+                .parameters
+                .iter()
+                .find(|p| p.location == ParamLocation::Path)
+                .expect("a follower has a path parameter");
+            let access = format!("item.{}", names.fields[follow.item.0][follower.field]);
+            let call = operation_call(
+                model,
+                follower.operation,
+                vec![argument(api, &access, &param.shape)],
+            );
             let _ = writeln!(
                 calls.code,
                 "                record(&mut tally, {:?}, Box::pin({call}).await.map(|_| ()));",
-                api.operations[index].id
+                op.id
             );
+            calls.called += 1;
         }
         let _ = writeln!(calls.code, "            }},");
         let _ = writeln!(
             calls.code,
             "            Err(error) => tally.failures.push(format!(\"{}: {{error}}\")),",
-            api.operations[list].id
+            api.operations[follow.list].id
         );
         let _ = writeln!(calls.code, "        }}");
     }
     calls
 }
 
-/// Whether the operation needs no value the sweep would have to invent.
-fn callable_without_values(op: &Operation) -> bool {
-    !op.parameters
-        .iter()
-        .any(|p| p.required || p.location == ParamLocation::Path)
-}
-
-/// The type of the items of a paginated list operation's `results`.
-fn listed_item(api: &Api, op: &Operation) -> Option<TypeId> {
-    let response = op.responses.iter().find(|r| r.status.is_success())?;
-    let Content::Json(Shape::Named(page)) = &response.content else {
-        return None;
-    };
-    let TypeKind::Struct(page) = &api.ty(*page).kind else {
-        return None;
-    };
-    let results = page.fields.iter().find(|f| f.wire_name == "results")?;
-    match &results.shape {
-        Shape::List(item) => match item.shape {
-            Shape::Named(id) if matches!(api.ty(id).kind, TypeKind::Struct(_)) => Some(id),
-            _ => None,
-        },
-        _ => None,
-    }
-}
-
-/// `item.<field>` as an argument for a path parameter of `shape`: the
-/// field named `wire_name`, else `pk`, if it is always there with that type.
-fn id_argument(
-    api: &Api,
-    names: &Names,
-    item: TypeId,
-    wire_name: &str,
-    shape: &Shape,
-) -> Option<String> {
-    let TypeKind::Struct(object) = &api.ty(item).kind else {
-        return None;
-    };
-    let usable = |name: &str| {
-        object.fields.iter().position(|f| {
-            f.wire_name == name
-                && f.presence == Presence::Required
-                && !f.nullable
-                && unalias(api, &f.shape) == unalias(api, shape)
-        })
-    };
-    let field = usable(wire_name).or_else(|| usable("pk"))?;
-    let access = format!("item.{}", names.fields[item.0][field]);
-    Some(argument(api, &access, shape))
-}
-
 /// `value` as a path argument of `shape`: `&str` for strings, by value for
 /// other scalars, by reference otherwise.
 fn argument(api: &Api, value: &str, shape: &Shape) -> String {
-    match unalias(api, shape) {
+    match api.unalias(shape) {
         Shape::Scalar(Scalar::String) => format!("{value}.as_str()"),
         Shape::Scalar(_) => value.to_string(),
         _ => format!("&{value}"),
@@ -306,15 +226,5 @@ fn value_of(api: &Api, names: &Names, shape: &Shape) -> String {
             _ => panic!("parameters are scalars, enums and lists"),
         },
         Shape::Map(_) | Shape::Any => panic!("parameters are scalars, enums and lists"),
-    }
-}
-
-fn unalias<'a>(api: &'a Api, shape: &'a Shape) -> &'a Shape {
-    match shape {
-        Shape::Named(id) => match &api.ty(*id).kind {
-            TypeKind::Alias(inner) => unalias(api, inner),
-            _ => shape,
-        },
-        _ => shape,
     }
 }
