@@ -163,6 +163,19 @@ async fn field_errors_of_a_400_are_kept_and_a_403_is_never_a_400() {
     assert_eq!(body.detail, "You do not have permission.");
 }
 
+/// authentik answers `POST /flows/instances/import/` with 200 where its
+/// schema declares 204: any 2xx is the declared success response.
+#[tokio::test]
+async fn a_2xx_other_than_the_declared_one_is_still_success() {
+    let recorder = Recorder::start(1, 201, &invitation());
+    let invitation = client(&recorder)
+        .stages()
+        .invitation_invitations_retrieve(UUID.parse().expect("uuid"))
+        .await
+        .expect("a 201 where 200 is declared decodes");
+    assert_eq!(invitation.pk.to_string(), UUID);
+}
+
 #[tokio::test]
 async fn a_body_that_does_not_decode_says_where() {
     let mut value: serde_json::Value = serde_json::from_str(&invitation()).expect("json");

@@ -1,5 +1,4 @@
 use std::fmt;
-use std::ops::RangeInclusive;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -195,18 +194,19 @@ impl Client {
         }
     }
 
-    /// Sends a request built by an operation: a response with a status in
-    /// `success` comes back to be decoded, any other is handed to `error`,
-    /// the operation's table of declared error bodies. Generic over the
-    /// error type only, so every operation shares one copy of it.
+    /// Sends a request built by an operation: a 2xx response comes back to
+    /// be decoded as the operation's success response, whichever 2xx the
+    /// schema declares (authentik answers 200 where its schema says 204, and
+    /// 201 where it says 200); any other is handed to `error`, the
+    /// operation's table of declared error bodies. Generic over the error
+    /// type only, so every operation shares one copy of it.
     pub async fn call<E: From<Failure>>(
         &self,
         request: Request,
-        success: RangeInclusive<u16>,
         error: fn(Response) -> E,
     ) -> Result<Response, E> {
         let response = self.execute(request).await?;
-        if success.contains(&response.status()) {
+        if (200..300).contains(&response.status()) {
             Ok(response)
         } else {
             Err(error(response))

@@ -78,7 +78,7 @@ impl<'a> Stages<'a> {
         params: &InvitationInvitationsListParams,
     ) -> Result<types::PaginatedInvitationList, Error> {
         let request = Self::invitation_invitations_list_request(params)?;
-        Ok(self.client.call(request, 200..=200, error::status_400_403).await?.json()?)
+        Ok(self.client.call(request, error::status_400_403).await?.json()?)
     }
 
     /// Every item of every page of [`Self::invitation_invitations_list`], as a stream: it fetches page after page (from `params.page`, or the first) while the server reports a next page. An item that does not decode is an `Err` in its place; a page that cannot be fetched ends the stream after its error.
@@ -98,7 +98,6 @@ impl<'a> Stages<'a> {
                     ..params.clone()
                 },
             ),
-            200..=200,
             error::status_400_403,
             |page: types::PaginatedInvitationList| (page.results, page.pagination.next),
             ["results", "pagination", "next"],
@@ -123,7 +122,7 @@ impl<'a> Stages<'a> {
             runtime::Auth::Token("Bearer"),
         );
         request.json(body)?;
-        Ok(self.client.call(request, 201..=201, error::status_400_403).await?.json()?)
+        Ok(self.client.call(request, error::status_400_403).await?.json()?)
     }
 
     /// Invitation Viewset
@@ -144,7 +143,7 @@ impl<'a> Stages<'a> {
             "application/json",
             runtime::Auth::Token("Bearer"),
         );
-        Ok(self.client.call(request, 200..=200, error::status_400_403).await?.json()?)
+        Ok(self.client.call(request, error::status_400_403).await?.json()?)
     }
 
     /// Invitation Viewset
@@ -167,7 +166,7 @@ impl<'a> Stages<'a> {
             runtime::Auth::Token("Bearer"),
         );
         request.json(body)?;
-        Ok(self.client.call(request, 200..=200, error::status_400_403).await?.json()?)
+        Ok(self.client.call(request, error::status_400_403).await?.json()?)
     }
 
     /// Invitation Viewset
@@ -188,7 +187,7 @@ impl<'a> Stages<'a> {
             "application/json",
             runtime::Auth::Token("Bearer"),
         );
-        self.client.call(request, 204..=204, error::status_400_403).await.map(drop)
+        self.client.call(request, error::status_400_403).await.map(drop)
     }
 
     /// Invitation Viewset
@@ -211,7 +210,7 @@ impl<'a> Stages<'a> {
             runtime::Auth::Token("Bearer"),
         );
         request.json(body)?;
-        Ok(self.client.call(request, 200..=200, error::status_400_403).await?.json()?)
+        Ok(self.client.call(request, error::status_400_403).await?.json()?)
     }
 
     /// UserWriteStage Viewset
@@ -231,7 +230,7 @@ impl<'a> Stages<'a> {
             "application/json",
             runtime::Auth::Token("Bearer"),
         );
-        Ok(self.client.call(request, 200..=200, error::status_400_403).await?.json()?)
+        Ok(self.client.call(request, error::status_400_403).await?.json()?)
     }
 
     /// UserWriteStage Viewset
@@ -253,7 +252,7 @@ impl<'a> Stages<'a> {
             runtime::Auth::Token("Bearer"),
         );
         request.json(body)?;
-        Ok(self.client.call(request, 200..=200, error::status_400_403).await?.json()?)
+        Ok(self.client.call(request, error::status_400_403).await?.json()?)
     }
 
     /// UserWriteStage Viewset
@@ -273,7 +272,7 @@ impl<'a> Stages<'a> {
             "application/json",
             runtime::Auth::Token("Bearer"),
         );
-        self.client.call(request, 204..=204, error::status_400_403).await.map(drop)
+        self.client.call(request, error::status_400_403).await.map(drop)
     }
 
     /// UserWriteStage Viewset
@@ -295,6 +294,6 @@ impl<'a> Stages<'a> {
             runtime::Auth::Token("Bearer"),
         );
         request.json(body)?;
-        Ok(self.client.call(request, 200..=200, error::status_400_403).await?.json()?)
+        Ok(self.client.call(request, error::status_400_403).await?.json()?)
     }
 }

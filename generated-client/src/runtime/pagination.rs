@@ -3,7 +3,6 @@
 
 use std::collections::VecDeque;
 use std::future::Future;
-use std::ops::RangeInclusive;
 
 use futures_util::stream::{self, Stream};
 use serde::de::DeserializeOwned;
@@ -118,8 +117,7 @@ where
 }
 
 /// Every item of a paginated list operation, as a stream. `request` builds
-/// the request for a page number; a response with a status in `success` is
-/// a page `P`, which `split` turns into its items and the next page number
+/// the request for a page number; a 2xx response is a page `P`, which `split` turns into its items and the next page number
 /// (`results` and `pagination.next` of authentik's `Paginated*List`, named
 /// by `keys` for the item-by-item fallback); any other response goes
 /// through `error`.
@@ -127,7 +125,6 @@ pub fn pages<'a, P, T, E, R>(
     client: &'a Client,
     first: i64,
     mut request: R,
-    success: RangeInclusive<u16>,
     error: fn(Response) -> E,
     split: fn(P) -> (Vec<T>, i64),
     keys: [&'static str; 3],
@@ -140,9 +137,8 @@ where
 {
     paginate(first, move |page| {
         let request = request(page);
-        let success = success.clone();
         async move {
-            let response = client.call(request?, success, error).await?;
+            let response = client.call(request?, error).await?;
             let [results, pagination, next] = keys;
             Page::decode(&response, split, results, pagination, next)
         }

@@ -171,9 +171,8 @@ fn operation_items(
 
     // Sending it and reading the response: one shared helper per kind of body.
     let (return_type, decode) = success_handling(ctx, op);
-    let success = success_range(op);
     let error_fn = ident(&names.error_fn);
-    let call = quote! { self.client.call(request, #success, error::#error_fn).await };
+    let call = quote! { self.client.call(request, error::#error_fn).await };
     let send = match decode {
         Decode::Json => quote! { Ok(#call?.json()?) },
         Decode::JsonIfAny => quote! { Ok(#call?.json_if_any()?) },
@@ -203,7 +202,6 @@ fn operation_items(
                     stream: &stream,
                     path_args: &path_args,
                     arguments: &argument_list,
-                    success: &success,
                     error_fn: &error_fn,
                 },
             );
@@ -309,7 +307,7 @@ fn parameter_statement(ctx: &Ctx<'_>, parameter: &Parameter, field: &Ident) -> T
         (ParamStyle::PipeDelimited, false) => quote! { runtime::ListStyle::Pipe },
         (_, false) => quote! { runtime::ListStyle::Comma },
     };
-    let is_list = matches!(unalias(ctx, &parameter.shape), Shape::List(_));
+    let is_list = matches!(ctx.api.unalias(&parameter.shape), Shape::List(_));
     match (parameter.location, is_list, parameter.required) {
         (ParamLocation::Query, true, true) => {
             let style = list_style(parameter.explode);
@@ -341,20 +339,6 @@ fn parameter_statement(ctx: &Ctx<'_>, parameter: &Parameter, field: &Ident) -> T
         },
         (ParamLocation::Path, _, _) => TokenStream::new(),
     }
-}
-
-fn unalias<'s>(ctx: &'s Ctx<'_>, shape: &'s Shape) -> &'s Shape {
-    let mut shape = shape;
-    for _ in 0..=ctx.api.types.len() {
-        match shape {
-            Shape::Named(id) => match &ctx.api.ty(*id).kind {
-                crate::ir::TypeKind::Alias(next) => shape = next,
-                _ => return shape,
-            },
-            _ => return shape,
-        }
-    }
-    shape
 }
 
 /// The body argument and the statement that sends it.
@@ -410,17 +394,6 @@ fn success_handling(ctx: &Ctx<'_>, op: &Operation) -> (TokenStream, Decode) {
         Content::Empty | Content::Multipart(_) | Content::Form(_) => {
             (quote! { () }, Decode::Nothing)
         }
-    }
-}
-
-/// The statuses that mean success: the declared code, or any 2xx.
-fn success_range(op: &Operation) -> TokenStream {
-    match op.success().map(|r| r.status) {
-        Some(Status::Code(code)) => {
-            let code = proc_macro2::Literal::u16_unsuffixed(code);
-            quote! { #code..=#code }
-        }
-        _ => quote! { 200..=299 },
     }
 }
 
@@ -543,7 +516,6 @@ struct StreamParts<'s> {
     stream: &'s Ident,
     path_args: &'s [(Ident, bool, &'s Parameter)],
     arguments: &'s [TokenStream],
-    success: &'s TokenStream,
     error_fn: &'s Ident,
 }
 
@@ -560,7 +532,6 @@ fn stream_method(
         stream,
         path_args,
         arguments,
-        success,
         error_fn,
     } = *parts;
     let item = ctx.writer.shape(&paging.item);
@@ -614,7 +585,6 @@ fn stream_method(
                 self.client,
                 #first,
                 move |page| Self::#request_fn(#(#call_args,)* &#params_struct { #page_field: #page_value, ..params.clone() }),
-                #success,
                 error::#error_fn,
                 |page: #page_type| (page.#results_field, page.#pagination_field.#next_field),
                 [#results_wire, #pagination_wire, #next_wire],

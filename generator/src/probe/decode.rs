@@ -75,8 +75,7 @@ pub enum Change {
 pub enum Verdict {
     /// It decodes.
     Decodes,
-    /// A success status whose body does not decode (or a 2xx status the
-    /// operation does not declare).
+    /// A success (2xx) status whose body does not decode.
     Mismatches(Vec<Mismatch>),
     /// A status the client reports as an error response, not a decode.
     Refused(u16),
@@ -84,25 +83,11 @@ pub enum Verdict {
 
 /// The verdict on `body`, answered with `status` to `op`.
 pub fn response(api: &Api, op: &Operation, status: u16, body: &[u8]) -> Verdict {
-    let success = op.success();
-    let accepted = match success.map(|r| r.status) {
-        Some(Status::Code(code)) => status == code,
-        _ => (200..300).contains(&status),
-    };
-    if !accepted {
-        return match success.map(|r| r.status) {
-            Some(Status::Code(code)) if (200..300).contains(&status) => {
-                Verdict::Mismatches(vec![Mismatch {
-                    path: ".".into(),
-                    expected: format!("status {code}"),
-                    found: format!("status {status}"),
-                    fix: None,
-                }])
-            }
-            _ => Verdict::Refused(status),
-        };
+    // The client reads any 2xx as the declared success response.
+    if !(200..300).contains(&status) {
+        return Verdict::Refused(status);
     }
-    let Some(success) = success else {
+    let Some(success) = op.success() else {
         return Verdict::Decodes;
     };
     let shape = match &success.content {
@@ -737,15 +722,13 @@ components:
     }
 
     #[test]
-    fn statuses_follow_the_declared_success() {
+    fn every_2xx_is_the_success_response() {
         let api = api();
         let op = &api.operations[0];
         assert_eq!(response(&api, op, 200, VALID.as_bytes()), Verdict::Decodes);
         assert_eq!(response(&api, op, 403, b"{}"), Verdict::Refused(403));
-        assert!(matches!(
-            response(&api, op, 201, VALID.as_bytes()),
-            Verdict::Mismatches(_)
-        ));
+        // Any 2xx is read as the declared success response.
+        assert_eq!(response(&api, op, 201, VALID.as_bytes()), Verdict::Decodes);
         assert!(matches!(
             response(&api, op, 200, b"<html>"),
             Verdict::Mismatches(_)

@@ -38,11 +38,7 @@ impl<'a> Stages<'a> {
         Ok(
             self
                 .client
-                .call(
-                    request,
-                    201..=201,
-                    error::status_400_validation_error_403_generic_error,
-                )
+                .call(request, error::status_400_validation_error_403_generic_error)
                 .await?
                 .json()?,
         )

@@ -81,11 +81,7 @@ impl<'a> Stages<'a> {
         Ok(
             self
                 .client
-                .call(
-                    request,
-                    200..=200,
-                    error::status_400_validation_error_403_generic_error,
-                )
+                .call(request, error::status_400_validation_error_403_generic_error)
                 .await?
                 .json()?,
         )
@@ -108,7 +104,6 @@ impl<'a> Stages<'a> {
                     ..params.clone()
                 },
             ),
-            200..=200,
             error::status_400_validation_error_403_generic_error,
             |page: types::PaginatedInvitationList| (page.results, page.pagination.next),
             ["results", "pagination", "next"],

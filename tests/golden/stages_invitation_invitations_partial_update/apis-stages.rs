@@ -40,11 +40,7 @@ impl<'a> Stages<'a> {
         Ok(
             self
                 .client
-                .call(
-                    request,
-                    200..=200,
-                    error::status_400_validation_error_403_generic_error,
-                )
+                .call(request, error::status_400_validation_error_403_generic_error)
                 .await?
                 .json()?,
         )
