@@ -197,21 +197,8 @@ impl<'a> TypeWriter<'a> {
 
     /// Whether a shape names an enum (through aliases).
     pub fn is_enum(&self, shape: &Shape) -> bool {
-        let Some(api) = self.api else {
-            return false;
-        };
-        let mut shape = shape;
-        for _ in 0..=api.types.len() {
-            let Shape::Named(id) = shape else {
-                return false;
-            };
-            match &api.ty(*id).kind {
-                TypeKind::Enum(_) => return true,
-                TypeKind::Alias(next) => shape = next,
-                _ => return false,
-            }
-        }
-        false
+        self.api
+            .is_some_and(|api| matches!(api.kind_of(shape), Some((_, TypeKind::Enum(_)))))
     }
 
     /// The Rust type of a shape.

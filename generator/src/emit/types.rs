@@ -388,18 +388,10 @@ fn union_item(
 
 /// Whether a shape names a struct or union (through aliases).
 fn is_object(api: &Api, shape: &Shape) -> bool {
-    let mut shape = shape;
-    for _ in 0..=api.types.len() {
-        let Shape::Named(id) = shape else {
-            return false;
-        };
-        match &api.ty(*id).kind {
-            TypeKind::Struct(_) | TypeKind::Union(_) => return true,
-            TypeKind::Enum(_) => return false,
-            TypeKind::Alias(next) => shape = next,
-        }
-    }
-    false
+    matches!(
+        api.kind_of(shape),
+        Some((_, TypeKind::Struct(_) | TypeKind::Union(_)))
+    )
 }
 
 fn tagged_union(

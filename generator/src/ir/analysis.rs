@@ -246,18 +246,10 @@ pub fn paging(api: &Api, operation: &Operation) -> Option<Paging> {
 
 /// The struct a shape names, through aliases.
 pub fn struct_of<'a>(api: &'a Api, shape: &Shape) -> Option<(TypeId, &'a Struct)> {
-    let mut shape = shape;
-    for _ in 0..=api.types.len() {
-        let Shape::Named(id) = shape else {
-            return None;
-        };
-        match &api.ty(*id).kind {
-            TypeKind::Struct(s) => return Some((*id, s)),
-            TypeKind::Alias(next) => shape = next,
-            _ => return None,
-        }
+    match api.kind_of(shape) {
+        Some((id, TypeKind::Struct(s))) => Some((id, s)),
+        _ => None,
     }
-    None
 }
 
 fn required_field(s: &Struct, wire_name: &str) -> Option<usize> {

@@ -54,6 +54,22 @@ impl Api {
         }
         shape
     }
+
+    /// The named type a shape stands for once aliases are followed, with
+    /// its id: `None` for scalars, containers and `Any`.
+    pub fn kind_of(&self, shape: &Shape) -> Option<(TypeId, &TypeKind)> {
+        let Shape::Named(mut id) = shape else {
+            return None;
+        };
+        for _ in 0..=self.types.len() {
+            match &self.ty(id).kind {
+                TypeKind::Alias(Shape::Named(next)) => id = *next,
+                TypeKind::Alias(_) => return None,
+                kind => return Some((id, kind)),
+            }
+        }
+        Some((id, &self.ty(id).kind))
+    }
 }
 
 /// The document's `info` block.
