@@ -19,7 +19,7 @@ pub use manifest::{manifest, Dependency, DEPENDENCIES};
 
 use crate::error::Error;
 use crate::format::{format_tokens, in_parallel};
-use crate::ir::{Api, TypeId};
+use crate::ir::{Api, ParamLocation, TypeId};
 use crate::naming::Names;
 use tree::{Module, Piece, Rendered};
 
@@ -117,7 +117,7 @@ pub fn plan(api: &Api, names: &Names, selection: &Selection, schema_label: &str)
         doc: vec![
             "The operations, one module per tag.".into(),
             String::new(),
-            "Reach them through a [`Client`](super::Client): `client.stages().invitation_invitations_list(&params)`. A method's name is its `operationId` in snake case without the tag prefix.".into(),
+            example_call(api, names, selection),
         ],
         pieces: Vec::new(),
         children: tags,
@@ -301,4 +301,78 @@ pub fn header(api: &Api, schema_label: &str) -> String {
         docs::one_line(&api.info.title),
         docs::one_line(&api.info.version)
     )
+}
+
+/// How the `apis` docs say operations are reached, with a call of this
+/// crate's first operation (none when it has none).
+fn example_call(api: &Api, names: &Names, selection: &Selection) -> String {
+    let reach = "Reach them through a [`Client`](super::Client)";
+    let rule = "A method's name is its `operationId` in snake case without the tag prefix.";
+    let Some(index) = selection.operations.iter().position(|selected| *selected) else {
+        return format!("{reach}. {rule}");
+    };
+    let (op, op_names) = (&api.operations[index], &names.operations[index]);
+    let mut arguments: Vec<&str> = op
+        .parameters
+        .iter()
+        .zip(&op_names.parameters)
+        .filter(|(p, _)| p.location == ParamLocation::Path)
+        .map(|(_, name)| name.as_str())
+        .collect();
+    if op_names.params_struct.is_some() {
+        arguments.push("&params");
+    }
+    if let Some(body) = &op.body {
+        arguments.push(if operations::body_is_borrowed(&body.content) {
+            "&body"
+        } else {
+            "body"
+        });
+    }
+    format!(
+        "{reach}, as in `client.{}().{}({})`. {rule}",
+        names.tags[op_names.tag].accessor,
+        op_names.method,
+        arguments.join(", ")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::Source;
+    use crate::Generator;
+
+    fn apis_doc(yaml: &str) -> String {
+        let model = Generator::from_source(Source::new("t.yml", yaml))
+            .model()
+            .unwrap();
+        let selection = Selection::all(&model.api);
+        let root = plan(&model.api, &model.names, &selection, "t.yml");
+        let apis = root.children.iter().find(|m| m.name == "apis").unwrap();
+        apis.doc.join("\n")
+    }
+
+    #[test]
+    fn the_apis_docs_call_an_operation_of_this_crate() {
+        let doc = apis_doc(concat!(
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n",
+            "  /core/groups/{group_uuid}/:\n    patch:\n      operationId: core_groups_partial_update\n",
+            "      tags: [core]\n",
+            "      parameters: [{name: group_uuid, in: path, required: true, schema: {type: string}}]\n",
+            "      requestBody: {content: {application/json: {schema: {type: object}}}}\n",
+            "      responses: {'204': {description: done}}\n",
+        ));
+        assert!(
+            doc.contains("`client.core().groups_partial_update(group_uuid, &body)`"),
+            "{doc}"
+        );
+        assert!(!doc.contains("invitation"), "{doc}");
+    }
+
+    #[test]
+    fn a_crate_without_operations_shows_no_call() {
+        let doc = apis_doc("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n");
+        assert!(!doc.contains("client."), "{doc}");
+    }
 }

@@ -341,21 +341,25 @@ fn parameter_statement(ctx: &Ctx<'_>, parameter: &Parameter, field: &Ident) -> T
     }
 }
 
+/// Whether an operation takes its body by reference (JSON and form bodies
+/// are serialised from a borrow; multipart forms, text and bytes are
+/// consumed).
+pub(super) fn body_is_borrowed(content: &Content) -> bool {
+    matches!(content, Content::Json(_) | Content::Form(_))
+}
+
 /// The body argument and the statement that sends it.
 fn body_argument(ctx: &Ctx<'_>, content: &Content) -> (TokenStream, TokenStream) {
-    match content {
-        Content::Json(shape) => {
-            let ty = ctx.writer.shape(shape);
-            (quote! { &#ty }, quote! { request.json(body)?; })
-        }
-        Content::Multipart(id) => {
-            let ty = ctx.writer.shape(&Shape::Named(*id));
-            (ty, quote! { request.multipart(body.into_multipart()?); })
-        }
-        Content::Form(id) => {
-            let ty = ctx.writer.shape(&Shape::Named(*id));
-            (quote! { &#ty }, quote! { request.form(body)?; })
-        }
+    let (ty, send) = match content {
+        Content::Json(shape) => (ctx.writer.shape(shape), quote! { request.json(body)?; }),
+        Content::Multipart(id) => (
+            ctx.writer.shape(&Shape::Named(*id)),
+            quote! { request.multipart(body.into_multipart()?); },
+        ),
+        Content::Form(id) => (
+            ctx.writer.shape(&Shape::Named(*id)),
+            quote! { request.form(body)?; },
+        ),
         Content::Text => (
             quote! { String },
             quote! { request.raw("text/plain; charset=utf-8", body); },
@@ -364,6 +368,11 @@ fn body_argument(ctx: &Ctx<'_>, content: &Content) -> (TokenStream, TokenStream)
             quote! { Vec<u8> },
             quote! { request.raw("application/octet-stream", body); },
         ),
+    };
+    if body_is_borrowed(content) {
+        (quote! { &#ty }, send)
+    } else {
+        (ty, send)
     }
 }
 
