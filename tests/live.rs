@@ -315,7 +315,13 @@ use authentik_client::Client;
 async fn sweep() {{
     let url = std::env::var("AUTHENTIK_URL").expect("AUTHENTIK_URL");
     let token = std::env::var("AUTHENTIK_TOKEN").expect("AUTHENTIK_TOKEN");
-    let client = Client::builder(url).token(token).build().expect("client");
+    // authentik resets connections when gunicorn replaces a worker: GETs
+    // are retried, as a real deployment should have them.
+    let client = Client::builder(url)
+        .token(token)
+        .retry(authentik_client::RetryPolicy::idempotent(3))
+        .build()
+        .expect("client");
     let mut tally = Tally::default();
 {calls}
     tally.report();

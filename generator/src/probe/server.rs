@@ -285,20 +285,41 @@ impl Server {
         }
     }
 
-    /// One GET; an error is one line that never holds the token.
+    /// One GET; an error is one line that never holds the token. A
+    /// connection that fails before an answer is tried twice more:
+    /// authentik's gunicorn replaces each worker after about a thousand
+    /// requests, resetting the connections it held, and a GET is safe to
+    /// repeat. A timeout is not repeated.
     fn get(&self, target: &str) -> Result<(u16, Vec<u8>), String> {
+        const ATTEMPTS: u32 = 3;
+        let mut attempt = 1;
+        loop {
+            match self.get_once(target) {
+                Err((_, true)) if attempt < ATTEMPTS => {
+                    std::thread::sleep(Duration::from_millis(250 * u64::from(attempt)));
+                    attempt += 1;
+                }
+                result => return result.map_err(|(error, _)| error),
+            }
+        }
+    }
+
+    /// One attempt at a GET; an error says whether another may succeed.
+    fn get_once(&self, target: &str) -> Result<(u16, Vec<u8>), (String, bool)> {
         let url = format!("{}{target}", self.root);
+        let failed = |e: reqwest::Error| {
+            let retry = !e.is_timeout();
+            (transport_error(&self.root, &url, &e, self.timeout), retry)
+        };
         let response = self
             .http
             .get(&url)
             .bearer_auth(&self.token)
             .header(reqwest::header::ACCEPT, "application/json")
             .send()
-            .map_err(|e| transport_error(&self.root, &url, &e, self.timeout))?;
+            .map_err(failed)?;
         let status = response.status().as_u16();
-        let body = response
-            .bytes()
-            .map_err(|e| transport_error(&self.root, &url, &e, self.timeout))?;
+        let body = response.bytes().map_err(failed)?;
         Ok((status, body.to_vec()))
     }
 }
