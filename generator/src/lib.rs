@@ -14,7 +14,8 @@
 //! | format | [`format`] | tokens to source with `prettyplease`, in parallel |
 //! | write | [`write`] | only files whose bytes changed |
 //!
-//! [`diff`] compares the models of two schemas in terms of the generated API.
+//! [`diff`] compares the models of two schemas in terms of the generated API;
+//! [`probe`] checks a live server's answers against the model (`check-server`).
 //!
 //! [`Generator`] drives it, for the command line and for build scripts:
 //!
