@@ -11,8 +11,8 @@
 //! | analysis | [`ir::analysis`] | cycles, boxing, reachability |
 //! | naming | [`naming`] | every Rust identifier, collisions resolved |
 //! | emit | [`emit`] | IR to `quote!` tokens |
-//! | format | [`format`] | tokens to source with `prettyplease`, in parallel |
-//! | write | [`write`] | only files whose bytes changed |
+//! | format | [`format`](mod@format) | tokens to source with `prettyplease`, in parallel |
+//! | write | [`write`](mod@write) | only files whose bytes changed |
 //!
 //! [`diff`] compares the models of two schemas in terms of the generated API;
 //! [`probe`] checks a live server's answers against the model (`check-server`).

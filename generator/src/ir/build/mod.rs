@@ -1,7 +1,7 @@
 //! Stage 3: the resolved document to the [IR](crate::ir).
 //!
-//! [`schema`] lowers component and inline schemas to named types and shapes;
-//! [`operation`] lowers paths to operations, naming the inline schemas it
+//! `schema` lowers component and inline schemas to named types and shapes;
+//! `operation` lowers paths to operations, naming the inline schemas it
 //! meets after the operation. Constructs the generator cannot express become
 //! [`Diagnostic`]s: an unsupported schema is kept as untyped JSON, an
 //! unsupported operation is left out, and both are reported by pointer.
