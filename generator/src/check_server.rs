@@ -71,6 +71,12 @@ impl CheckServer {
             generator = generator.overrides(path);
         }
         let model = generator.model()?;
+        // What the model worked around, as `generate` reports it: an
+        // override that matched nothing, an operation left out (and so
+        // not checked).
+        for diagnostic in &model.diagnostics {
+            eprintln!("{diagnostic}");
+        }
         let api = &model.api;
         let progress = progress_line();
         let probe = server.probe(api, self.schema.is_some(), &progress)?;
@@ -342,6 +348,12 @@ fn summary(model: &Model, probe: &Probe, findings: &Findings, source: &str, star
     }
     for (reason, ids) in by_reason {
         eprintln!("  left out {} ({reason}): {}", ids.len(), ids.join(", "));
+    }
+    if !model.left_out.is_empty() {
+        eprintln!(
+            "check-server: {} operations the generator leaves out are not checked",
+            model.left_out.len()
+        );
     }
     if findings.uncorrectable > 0 {
         eprintln!(
