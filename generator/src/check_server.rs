@@ -106,11 +106,13 @@ impl CheckServer {
                 eprintln!("check-server: {conflict}");
             }
         }
-        Ok(if findings.mismatched.is_empty() && findings.failed == 0 {
-            ExitCode::SUCCESS
-        } else {
-            ExitCode::from(1)
-        })
+        Ok(
+            if findings.mismatched.is_empty() && findings.failures.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            },
+        )
     }
 }
 
@@ -140,7 +142,6 @@ struct Findings {
     gone: BTreeMap<usize, Vec<String>>,
     /// Calls that got no answer, with why.
     failures: Vec<(usize, String)>,
-    failed: usize,
     decoded: usize,
     called: usize,
     corrections: Corrections,
@@ -156,7 +157,6 @@ impl Findings {
             refused: BTreeMap::new(),
             gone: BTreeMap::new(),
             failures: Vec::new(),
-            failed: 0,
             decoded: 0,
             called: 0,
             corrections: Corrections::default(),
@@ -210,10 +210,7 @@ impl Findings {
                 Outcome::Answered { .. } => {
                     answered.insert(call.operation);
                 }
-                Outcome::Failed(why) => {
-                    findings.failed += 1;
-                    findings.failures.push((call.operation, why.clone()));
-                }
+                Outcome::Failed(why) => findings.failures.push((call.operation, why.clone())),
             }
         }
         findings.called = called.len();
@@ -337,7 +334,7 @@ fn summary(model: &Model, probe: &Probe, findings: &Findings, source: &str, star
         findings.mismatched.len(),
         findings.refused.len(),
         findings.gone.len(),
-        findings.failed,
+        findings.failures.len(),
     );
     let mut by_reason: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for (op, reason) in &probe.skipped {

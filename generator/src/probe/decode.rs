@@ -175,28 +175,29 @@ struct Decoder<'a> {
 }
 
 impl<'a> Decoder<'a> {
-    fn report(&mut self, path: &[Step<'_>], expected: String, value: &Value, fix: Option<Fix>) {
+    /// Records a mismatch, unless trying the members of an untagged union.
+    fn report(&mut self, path: &[Step<'_>], expected: String, found: String, fix: Option<Fix>) {
         if self.quiet == 0 {
             self.found.push(Mismatch {
                 path: render(path),
                 expected,
-                found: sample(value),
+                found,
                 fix,
             });
         }
+    }
+
+    /// Reports that `value` is no `shape`, with no correction; always false.
+    fn misfit(&mut self, path: &[Step<'_>], shape: &Shape, value: &Value) -> bool {
+        self.report(path, describe(self.api, shape), sample(value), None);
+        false
     }
 
     /// Whether `value` decodes as `shape`, reporting where it does not.
     fn shape(&mut self, shape: &Shape, value: &'a Value, path: &mut Vec<Step<'a>>) -> bool {
         match shape {
             Shape::Any => true,
-            Shape::Scalar(scalar) => {
-                let fits = scalar_fits(*scalar, value);
-                if !fits {
-                    self.report(path, describe(self.api, shape), value, None);
-                }
-                fits
-            }
+            Shape::Scalar(scalar) => scalar_fits(*scalar, value) || self.misfit(path, shape, value),
             Shape::List(item) => match value {
                 Value::Array(elements) => {
                     let mut fits = true;
@@ -207,10 +208,7 @@ impl<'a> Decoder<'a> {
                     }
                     fits
                 }
-                _ => {
-                    self.report(path, describe(self.api, shape), value, None);
-                    false
-                }
+                _ => self.misfit(path, shape, value),
             },
             Shape::Map(item) => match value {
                 Value::Object(entries) => {
@@ -222,10 +220,7 @@ impl<'a> Decoder<'a> {
                     }
                     fits
                 }
-                _ => {
-                    self.report(path, describe(self.api, shape), value, None);
-                    false
-                }
+                _ => self.misfit(path, shape, value),
             },
             Shape::Named(id) => self.named(*id, value, path),
         }
@@ -236,16 +231,10 @@ impl<'a> Decoder<'a> {
     }
 
     fn named(&mut self, id: TypeId, value: &'a Value, path: &mut Vec<Step<'a>>) -> bool {
-        let def = self.api.ty(id);
-        match &def.kind {
+        let named = Shape::Named(id);
+        match &self.api.ty(id).kind {
             TypeKind::Alias(inner) => self.shape(inner, value, path),
-            TypeKind::Enum(_) => {
-                let fits = value.is_string();
-                if !fits {
-                    self.report(path, describe(self.api, &Shape::Named(id)), value, None);
-                }
-                fits
-            }
+            TypeKind::Enum(_) => value.is_string() || self.misfit(path, &named, value),
             TypeKind::Struct(object) => match value {
                 Value::Object(entries) => {
                     let mut fits = true;
@@ -273,21 +262,14 @@ impl<'a> Decoder<'a> {
                             }
                         });
                     self.quiet -= 1;
-                    if !fits {
-                        self.report(path, describe(self.api, &Shape::Named(id)), value, None);
-                    }
-                    fits
+                    fits || self.misfit(path, &named, value)
                 }
-                _ => {
-                    self.report(path, describe(self.api, &Shape::Named(id)), value, None);
-                    false
-                }
+                _ => self.misfit(path, &named, value),
             },
             TypeKind::Union(union) => {
                 if let Some(key) = &union.discriminator {
                     let Value::Object(entries) = value else {
-                        self.report(path, describe(self.api, &Shape::Named(id)), value, None);
-                        return false;
+                        return self.misfit(path, &named, value);
                     };
                     // As the generated code reads it: a missing or non-string
                     // tag is the empty one; the first member with the tag
@@ -308,10 +290,7 @@ impl<'a> Decoder<'a> {
                     .iter()
                     .any(|member| self.shape(&member.shape, value, path));
                 self.quiet -= 1;
-                if !fits {
-                    self.report(path, describe(self.api, &Shape::Named(id)), value, None);
-                }
-                fits
+                fits || self.misfit(path, &named, value)
             }
         }
     }
@@ -334,14 +313,8 @@ impl<'a> Decoder<'a> {
                     field.wire_name,
                     describe(self.api, &field.shape)
                 );
-                if self.quiet == 0 {
-                    self.found.push(Mismatch {
-                        path: render(path),
-                        expected,
-                        found: format!("an object without `{}`", field.wire_name),
-                        fix,
-                    });
-                }
+                let found = format!("an object without `{}`", field.wire_name);
+                self.report(path, expected, found, fix);
             }
             return !bare;
         };
@@ -349,7 +322,7 @@ impl<'a> Decoder<'a> {
         let fits = if value.is_null() && !self.takes_null(field) {
             let fix = self.fix(owner, field, Change::Nullable);
             let expected = format!("{}, not null", describe(self.api, &field.shape));
-            self.report(path, expected, value, fix);
+            self.report(path, expected, sample(value), fix);
             false
         } else if value.is_null() {
             true
@@ -357,7 +330,7 @@ impl<'a> Decoder<'a> {
             let fits = scalar_fits(*scalar, value);
             if !fits {
                 let fix = arrived_type(value).and_then(|t| self.fix(owner, field, Change::Type(t)));
-                self.report(path, describe(self.api, &field.shape), value, fix);
+                self.report(path, describe(self.api, &field.shape), sample(value), fix);
             }
             fits
         } else {

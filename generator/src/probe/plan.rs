@@ -52,6 +52,8 @@ pub struct Follow {
 pub struct Follower {
     /// The operation.
     pub operation: usize,
+    /// Its one path parameter, by index into its parameters.
+    pub param: usize,
     /// The field of the listed object that is its path parameter: the
     /// field named like the parameter, else `pk`, always present, never
     /// `null` and of the parameter's type. An index into the item
@@ -78,7 +80,8 @@ impl Plan {
             let path_params: Vec<_> = op
                 .parameters
                 .iter()
-                .filter(|p| p.location == ParamLocation::Path)
+                .enumerate()
+                .filter(|(_, p)| p.location == ParamLocation::Path)
                 .collect();
             if path_params.is_empty() {
                 match skip_reason(op) {
@@ -92,18 +95,18 @@ impl Plan {
                 continue;
             }
             let lead = match path_params.as_slice() {
-                [param] => op
+                &[(param_index, param)] => op
                     .path
                     .split_once(&format!("{{{}}}", param.wire_name))
                     .and_then(|(prefix, _)| lists.get(prefix))
                     .and_then(|&(list, item)| {
                         let field = id_field(api, item, &param.wire_name, &param.shape)?;
-                        Some((list, item, field))
+                        Some((list, item, param_index, field))
                     }),
                 _ => None,
             };
             match lead {
-                Some((list, item, field)) => follows
+                Some((list, item, param, field)) => follows
                     .entry(list)
                     .or_insert_with(|| Follow {
                         list,
@@ -113,6 +116,7 @@ impl Plan {
                     .followers
                     .push(Follower {
                         operation: index,
+                        param,
                         field,
                     }),
                 None => plan
@@ -133,6 +137,12 @@ impl Plan {
                 .iter()
                 .map(|f| f.followers.len())
                 .sum::<usize>()
+    }
+
+    /// How many GET operations the API has: those planned and those left
+    /// out.
+    pub fn gets(&self) -> usize {
+        self.planned() + self.skipped.len()
     }
 }
 
@@ -285,15 +295,18 @@ components:
             vec![
                 Follower {
                     operation: id("groups_retrieve"),
+                    param: 0,
                     field: 0
                 },
                 Follower {
                     operation: id("groups_used_by"),
+                    param: 0,
                     field: 1
                 },
             ]
         );
         assert_eq!(plan.planned(), 3);
+        assert_eq!(plan.gets(), 5);
         let skipped: Vec<_> = plan
             .skipped
             .iter()

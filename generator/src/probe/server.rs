@@ -15,7 +15,7 @@ use serde_json::Value;
 use super::decode::{self, Verdict};
 use super::plan::{Plan, PER_LIST};
 use crate::error::{Error, ErrorKind};
-use crate::ir::{Api, ParamLocation, TypeKind};
+use crate::ir::{Api, TypeKind};
 use crate::load::Source;
 
 /// Where authentik serves its API and its schema.
@@ -220,14 +220,8 @@ impl Server {
                         continue;
                     };
                     let op = &api.operations[follower.operation];
-                    let Some(param) = op
-                        .parameters
-                        .iter()
-                        .find(|p| p.location == ParamLocation::Path)
-                    else {
-                        continue;
-                    };
-                    let path = op.path.replace(&format!("{{{}}}", param.wire_name), &id);
+                    let param = &op.parameters[follower.param].wire_name;
+                    let path = op.path.replace(&format!("{{{param}}}"), &id);
                     followers.push((follower.operation, format!("{base}{path}")));
                 }
             }
@@ -235,7 +229,7 @@ impl Server {
         calls.extend(self.calls(api, &followers, &tick));
         Ok(Probe {
             calls,
-            gets: plan.planned() + plan.skipped.len(),
+            gets: plan.gets(),
             unfollowed,
             skipped: plan.skipped,
         })
