@@ -62,7 +62,7 @@ fn every_get_operation_decodes_prisms_answers() {
 
 /// The test file: one call per GET operation, repeated for each round.
 fn sweep_test(model: &Model) -> (String, usize) {
-    let calls = sweep::get_calls(model, |_| None);
+    let calls = sweep::get_calls(model);
     let code = calls.code;
     let helpers = sweep::HELPERS;
     let test = format!(

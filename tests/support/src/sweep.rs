@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use authentik_codegen::ir::{Api, Method, Operation, ParamLocation, Scalar, Shape, TypeKind};
+use authentik_codegen::ir::{Api, Method, ParamLocation, Scalar, Shape, TypeKind};
 use authentik_codegen::naming::Names;
 use authentik_codegen::probe::plan::{Plan, PER_LIST};
 use authentik_codegen::Model;
@@ -86,18 +86,13 @@ fn day() -> chrono::NaiveDate {
 }
 "#;
 
-/// A call of every GET operation for which `skip` gives no reason. Each
-/// call's future is boxed: five hundred of them inline would make one future
-/// too large for a thread's stack.
-pub fn get_calls(model: &Model, skip: impl Fn(&Operation) -> Option<String>) -> Calls {
+/// A call of every GET operation, with made-up values for its path and
+/// required parameters (for a mock server that answers any).
+pub fn get_calls(model: &Model) -> Calls {
     let Model { api, names, .. } = model;
     let mut calls = Calls::default();
     for (index, op) in api.operations.iter().enumerate() {
         if op.method != Method::Get {
-            continue;
-        }
-        if let Some(reason) = skip(op) {
-            calls.skipped.push((op.id.clone(), reason));
             continue;
         }
         let path_arguments = op
@@ -107,11 +102,7 @@ pub fn get_calls(model: &Model, skip: impl Fn(&Operation) -> Option<String>) -> 
             .map(|p| argument(api, &value_of(api, names, &p.shape), &p.shape))
             .collect();
         let call = operation_call(model, index, path_arguments);
-        let _ = writeln!(
-            calls.code,
-            "        record(&mut tally, {:?}, Box::pin({call}).await.map(|_| ()));",
-            op.id
-        );
+        record_statement(&mut calls.code, 8, "record", &op.id, &call);
         calls.called += 1;
     }
     calls
@@ -132,10 +123,12 @@ pub fn plan_calls(model: &Model, plan: &Plan) -> Calls {
     };
     for &index in &plan.direct {
         let call = operation_call(model, index, Vec::new());
-        let _ = writeln!(
-            calls.code,
-            "        record(&mut tally, {:?}, Box::pin({call}).await.map(|_| ()));",
-            api.operations[index].id
+        record_statement(
+            &mut calls.code,
+            8,
+            "record",
+            &api.operations[index].id,
+            &call,
         );
         calls.called += 1;
     }
@@ -148,22 +141,14 @@ pub fn plan_calls(model: &Model, plan: &Plan) -> Calls {
         );
         for follower in &follow.followers {
             let op = &api.operations[follower.operation];
-            let param = op
-                .parameters
-                .iter()
-                .find(|p| p.location == ParamLocation::Path)
-                .expect("a follower has a path parameter");
+            let param = &op.parameters[follower.param];
             let access = format!("item.{}", names.fields[follow.item.0][follower.field]);
             let call = operation_call(
                 model,
                 follower.operation,
                 vec![argument(api, &access, &param.shape)],
             );
-            let _ = writeln!(
-                calls.code,
-                "                record_listed(&mut tally, {:?}, Box::pin({call}).await.map(|_| ()));",
-                op.id
-            );
+            record_statement(&mut calls.code, 16, "record_listed", &op.id, &call);
             calls.called += 1;
         }
         let _ = writeln!(calls.code, "            }},");
@@ -175,6 +160,17 @@ pub fn plan_calls(model: &Model, plan: &Plan) -> Calls {
         let _ = writeln!(calls.code, "        }}");
     }
     calls
+}
+
+/// One statement that makes `call` and records its outcome for `id` with
+/// the helper `recorder`. Each call's future is boxed: five hundred of them
+/// inline would make one future too large for a thread's stack.
+fn record_statement(code: &mut String, indent: usize, recorder: &str, id: &str, call: &str) {
+    let _ = writeln!(
+        code,
+        "{:indent$}{recorder}(&mut tally, {id:?}, Box::pin({call}).await.map(|_| ()));",
+        ""
+    );
 }
 
 /// `value` as a path argument of `shape`: `&str` for strings, by value for
