@@ -199,6 +199,7 @@ impl Generator {
         ir::analysis::check_aliases(&api, file)?;
         ir::analysis::check_inhabited(&api, file)?;
         ir::analysis::indirection(&mut api);
+        ir::analysis::facts(&mut api);
         let (names, naming_diagnostics) = naming::assign(&api, file);
         let mut diagnostics = built.diagnostics;
         diagnostics.extend(naming_diagnostics);

@@ -22,8 +22,7 @@
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
 use crate::error::{Diagnostic, ErrorKind, Location};
-use crate::ir::analysis::paging;
-use crate::ir::{Api, Content, ParamLocation, Shape, Status, TypeDef, TypeId, TypeKind};
+use crate::ir::{Api, ErrorBody, ParamLocation, Shape, TypeDef, TypeId, TypeKind};
 
 /// Words Rust reserves (2021 and 2024 editions, strict and reserved).
 const KEYWORDS: &[&str] = &[
@@ -71,8 +70,18 @@ pub struct Names {
     /// Per tag module, in order of first appearance.
     pub tags: Vec<TagNames>,
     /// The generated `Error`'s variant for each type an error response
-    /// carries, in order of first appearance.
+    /// carries, in the order of [`Api::error_types`].
     pub error_variants: Vec<(TypeId, String)>,
+}
+
+impl Names {
+    /// The `Error` variant that carries error bodies of type `id`.
+    pub fn error_variant(&self, id: TypeId) -> Option<&str> {
+        self.error_variants
+            .iter()
+            .find(|(known, _)| *known == id)
+            .map(|(_, variant)| variant.as_str())
+    }
 }
 
 /// The identifiers of one tag's module.
@@ -234,7 +243,7 @@ pub fn assign(api: &Api, file: &str) -> (Names, Vec<Diagnostic>) {
             );
         }
         let bare = method.strip_prefix("r#").unwrap_or(&method).to_string();
-        let (stream, request_fn) = match paging(api, op) {
+        let (stream, request_fn) = match op.paging {
             Some(_) => (
                 Some(functions.claim(&format!("{bare}_stream"))),
                 Some(functions.claim(&format!("{bare}_request"))),
@@ -270,48 +279,12 @@ pub fn assign(api: &Api, file: &str) -> (Names, Vec<Diagnostic>) {
     for fixed in FIXED_ERROR_VARIANTS {
         variants.claim(fixed);
     }
-    for op in &api.operations {
-        for response in &op.responses {
-            let (Status::Code(_), Content::Json(Shape::Named(id))) =
-                (response.status, &response.content)
-            else {
-                continue;
-            };
-            if response.status.is_success()
-                || names.error_variants.iter().any(|(known, _)| known == id)
-            {
-                continue;
-            }
-            let name = variants.claim(&names.types[id.0]);
-            names.error_variants.push((*id, name));
-        }
+    for error_type in &api.error_types {
+        let name = variants.claim(&names.types[error_type.id.0]);
+        names.error_variants.push((error_type.id, name));
     }
     name_error_fns(api, &mut names);
     (names, diagnostics)
-}
-
-/// The declared error bodies of an operation: (status, type), by status.
-pub type ErrorTable = Vec<(u16, TypeId)>;
-
-/// The typed error bodies an operation declares, by status: JSON bodies of
-/// named types on explicit non-success status codes.
-pub fn error_table(names: &Names, operation: &crate::ir::Operation) -> ErrorTable {
-    let mut table: ErrorTable = operation
-        .responses
-        .iter()
-        .filter_map(|response| match (response.status, &response.content) {
-            (Status::Code(code), Content::Json(Shape::Named(id)))
-                if !response.status.is_success()
-                    && names.error_variants.iter().any(|(known, _)| known == id) =>
-            {
-                Some((code, *id))
-            }
-            _ => None,
-        })
-        .collect();
-    table.sort_unstable_by_key(|(code, _)| *code);
-    table.dedup_by_key(|(code, _)| *code);
-    table
 }
 
 /// Names the function that decodes each operation's errors after the
@@ -320,18 +293,18 @@ pub fn error_table(names: &Names, operation: &crate::ir::Operation) -> ErrorTabl
 /// that share its statuses, so operations coming and going elsewhere do
 /// not rename it.
 fn name_error_fns(api: &Api, names: &mut Names) {
-    let tables: Vec<(Vec<u16>, ErrorTable)> = api
+    let tables: Vec<(Vec<u16>, &[ErrorBody])> = api
         .operations
         .iter()
         .map(|op| {
-            let table = error_table(names, op);
-            (table.iter().map(|(code, _)| *code).collect(), table)
+            let statuses = op.errors.iter().map(|error| error.status).collect();
+            (statuses, op.errors.as_slice())
         })
         .collect();
-    let mut by_statuses: std::collections::BTreeMap<&[u16], Vec<&ErrorTable>> = Default::default();
+    let mut by_statuses: std::collections::BTreeMap<&[u16], Vec<&[ErrorBody]>> = Default::default();
     for (statuses, table) in &tables {
         let known = by_statuses.entry(statuses).or_default();
-        if !known.contains(&table) {
+        if !known.contains(table) {
             known.push(table);
         }
     }
@@ -343,10 +316,11 @@ fn name_error_fns(api: &Api, names: &mut Names) {
             format!("status_{}", codes.join("_"))
         } else {
             let mut name = String::from("status");
-            for (code, id) in table {
+            for error in *table {
                 name.push_str(&format!(
-                    "_{code}_{}",
-                    snake_name(&names.types[id.0], "body")
+                    "_{}_{}",
+                    error.status,
+                    snake_name(&names.types[error.body.0], "body")
                 ));
             }
             name

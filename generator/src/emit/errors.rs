@@ -12,23 +12,26 @@ use quote::{format_ident, quote};
 use super::docs::code;
 use super::shape::ident;
 use super::Selection;
-use crate::ir::{Api, TypeId};
-use crate::naming::{error_table, ErrorTable, Names};
+use crate::ir::{Api, ErrorBody, TypeId};
+use crate::naming::Names;
 
 /// The `error` module's items.
 pub fn error_module(api: &Api, names: &Names, selection: &Selection) -> TokenStream {
-    let variants: Vec<&(TypeId, String)> = names
+    let variants: Vec<(&TypeId, &String, &[u16])> = names
         .error_variants
         .iter()
-        .filter(|(id, _)| selection.types[id.0])
+        .zip(&api.error_types)
+        .filter(|((id, _), _)| selection.types[id.0])
+        .map(|((id, variant), error_type)| (id, variant, error_type.statuses.as_slice()))
         .collect();
     let features = selection.features.as_ref();
     let gate = |id: TypeId| features.and_then(|f| f.for_type(id));
-    let typed = variants.iter().map(|(id, variant)| {
-        let cfg = gate(*id);
+    let typed = variants.iter().map(|(id, variant, statuses)| {
+        let cfg = gate(**id);
         let variant = ident(variant);
         let ty = ident(&names.types[id.0]);
-        let statuses = statuses_of(api, names, *id);
+        let statuses: Vec<String> = statuses.iter().map(u16::to_string).collect();
+        let statuses = statuses.join(" or ");
         let doc = format!(
             " The server answered {} with its {} body.",
             statuses,
@@ -45,8 +48,8 @@ pub fn error_module(api: &Api, names: &Names, selection: &Selection) -> TokenStr
             },
         }
     });
-    let display_arms = variants.iter().map(|(id, variant)| {
-        let cfg = gate(*id);
+    let display_arms = variants.iter().map(|(id, variant, _)| {
+        let cfg = gate(**id);
         let with_body = format!("status {{}} ({variant}): {{}}");
         let without_body = format!("status {{}} ({variant})");
         let variant = ident(variant);
@@ -58,20 +61,20 @@ pub fn error_module(api: &Api, names: &Names, selection: &Selection) -> TokenStr
             },
         }
     });
-    let status_arms = variants.iter().map(|(id, variant)| {
-        let cfg = gate(*id);
+    let status_arms = variants.iter().map(|(id, variant, _)| {
+        let cfg = gate(**id);
         let variant = ident(variant);
         quote! { #cfg Self::#variant { status, .. } => Some(*status), }
     });
-    let source_arms = variants.iter().map(|(id, variant)| {
-        let cfg = gate(*id);
+    let source_arms = variants.iter().map(|(id, variant, _)| {
+        let cfg = gate(**id);
         let variant = ident(variant);
         quote! { #cfg Self::#variant { .. } => None, }
     });
 
     // Each distinct table once, with its function's name and the tags whose
     // operations use it.
-    let mut tables: Vec<(ErrorTable, &str, Vec<usize>)> = Vec::new();
+    let mut tables: Vec<(&[ErrorBody], &str, Vec<usize>)> = Vec::new();
     let selected = api
         .operations
         .iter()
@@ -80,7 +83,7 @@ pub fn error_module(api: &Api, names: &Names, selection: &Selection) -> TokenStr
         .filter(|(_, selected)| **selected)
         .map(|(operation, _)| operation);
     for (operation, op_names) in selected {
-        let table = error_table(names, operation);
+        let table = operation.errors.as_slice();
         let index = match tables.iter().position(|(known, _, _)| *known == table) {
             Some(index) => index,
             None => {
@@ -185,23 +188,9 @@ pub fn error_module(api: &Api, names: &Names, selection: &Selection) -> TokenStr
     }
 }
 
-fn statuses_of(api: &Api, names: &Names, id: TypeId) -> String {
-    let mut codes: Vec<u16> = Vec::new();
-    for operation in &api.operations {
-        for (code, typed) in error_table(names, operation) {
-            if typed == id && !codes.contains(&code) {
-                codes.push(code);
-            }
-        }
-    }
-    codes.sort_unstable();
-    let codes: Vec<String> = codes.iter().map(u16::to_string).collect();
-    codes.join(" or ")
-}
-
 fn error_fn(
     names: &Names,
-    table: &[(u16, TypeId)],
+    table: &[ErrorBody],
     name: &str,
     cfg: Option<TokenStream>,
 ) -> TokenStream {
@@ -211,20 +200,22 @@ fn error_fn(
     } else {
         let parts: Vec<String> = table
             .iter()
-            .map(|(code, id)| format!("{code} as {}", self::code(&names.types[id.0])))
+            .map(|error| {
+                format!(
+                    "{} as {}",
+                    error.status,
+                    self::code(&names.types[error.body.0])
+                )
+            })
             .collect();
         format!(
             " The error of an operation that declares {}; any other status is [`Error::Status`].",
             parts.join(" and ")
         )
     };
-    let arms = table.iter().map(|(code, id)| {
-        let code = proc_macro2::Literal::u16_unsuffixed(*code);
-        let variant = names
-            .error_variants
-            .iter()
-            .find(|(known, _)| known == id)
-            .map(|(_, variant)| ident(variant));
+    let arms = table.iter().map(|error| {
+        let code = proc_macro2::Literal::u16_unsuffixed(error.status);
+        let variant = names.error_variant(error.body).map(ident);
         quote! {
             #code => match response.json() {
                 Ok(body) => Error::#variant {

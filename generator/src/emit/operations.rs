@@ -13,11 +13,10 @@ use quote::quote;
 use super::docs::{self, code, DocBuilder};
 use super::shape::{ident, scalar_type, TypeWriter};
 use super::Selection;
-use crate::ir::analysis::{paging, struct_of, Paging};
+use crate::ir::Paging;
 use crate::ir::{
-    Api, Auth, Content, Operation, ParamLocation, ParamStyle, Parameter, Scalar, Shape, Status,
+    Api, Auth, Content, Operation, ParamLocation, ParamStyle, Parameter, Returns, Scalar, Shape,
 };
-use crate::naming::error_table;
 use crate::naming::{Names, OperationNames};
 
 /// What an operation module needs to know about its surroundings.
@@ -111,7 +110,6 @@ fn operation_items(
     api_struct: &str,
 ) -> OperationItems {
     let method = ident(&names.method);
-    let paging = paging(ctx.api, op);
 
     // Arguments: path parameters, the params struct, the body.
     let mut arguments = Vec::new();
@@ -148,7 +146,7 @@ fn operation_items(
     // Building the request.
     let method_token = ident(op.method.as_str());
     let path = path_expression(&op.path, &path_args);
-    let accept = accept_of(op);
+    let accept = op.returns().accept();
     let auth = auth_expression(&op.auth);
     let mut statements = Vec::new();
     for (parameter, name) in op.parameters.iter().zip(&names.parameters) {
@@ -186,10 +184,18 @@ fn operation_items(
         .map(|Argument { name, ty }| quote! { #name: #ty })
         .collect();
 
-    let methods = match (&paging, &names.request_fn, &names.stream) {
-        (Some(paging), Some(request_fn), Some(stream)) => {
+    let paged = (
+        &op.paging,
+        &names.request_fn,
+        &names.stream,
+        &names.params_struct,
+    );
+    let methods = match paged {
+        // Paging needs the `page` query parameter, so a params struct.
+        (Some(paging), Some(request_fn), Some(stream), Some(params_struct)) => {
             let request_fn = ident(request_fn);
             let stream = ident(stream);
+            let params_struct = ident(params_struct);
             let argument_names: Vec<&Ident> = arguments.iter().map(|a| &a.name).collect();
             let stream_method = stream_method(
                 ctx,
@@ -200,6 +206,7 @@ fn operation_items(
                     method: &method,
                     request_fn: &request_fn,
                     stream: &stream,
+                    params_struct: &params_struct,
                     path_args: &path_args,
                     arguments: &argument_list,
                     error_fn: &error_fn,
@@ -276,12 +283,6 @@ fn path_expression(template: &str, path_args: &[(Ident, bool, &Parameter)]) -> T
         parts.push(quote! { #rest });
     }
     quote! { [#(#parts),*].concat() }
-}
-
-fn accept_of(op: &Operation) -> String {
-    op.success()
-        .filter(|r| matches!(r.content, Content::Text | Content::Binary))
-        .map_or_else(|| "application/json".to_string(), |r| r.media_type.clone())
 }
 
 fn auth_expression(auth: &Auth) -> TokenStream {
@@ -388,22 +389,14 @@ enum Decode {
 
 /// The return type, and how to read a success response into it.
 fn success_handling(ctx: &Ctx<'_>, op: &Operation) -> (TokenStream, Decode) {
-    let Some(success) = op.success() else {
-        return (quote! { () }, Decode::Nothing);
+    let decode = match op.returns() {
+        Returns::Nothing => Decode::Nothing,
+        Returns::Json(_) => Decode::Json,
+        Returns::JsonIfAny(_) => Decode::JsonIfAny,
+        Returns::Text(_) => Decode::Text,
+        Returns::Bytes(_) => Decode::Bytes,
     };
-    match &success.content {
-        // A 204 has no body, whatever the schema declares: decode one if any.
-        Content::Json(shape) if success.status == Status::Code(204) => {
-            let ty = ctx.writer.shape(shape);
-            (quote! { Option<#ty> }, Decode::JsonIfAny)
-        }
-        Content::Json(shape) => (ctx.writer.shape(shape), Decode::Json),
-        Content::Text => (quote! { String }, Decode::Text),
-        Content::Binary => (quote! { Vec<u8> }, Decode::Bytes),
-        Content::Empty | Content::Multipart(_) | Content::Form(_) => {
-            (quote! { () }, Decode::Nothing)
-        }
-    }
+    (ctx.writer.returns(op.returns()), decode)
 }
 
 fn method_docs(ctx: &Ctx<'_>, op: &Operation) -> DocBuilder {
@@ -437,15 +430,12 @@ fn method_docs(ctx: &Ctx<'_>, op: &Operation) -> DocBuilder {
         code(&format!("{} {}", op.method.as_str(), op.path)),
         code(&op.id)
     ));
-    let mut errors: Vec<String> = error_table(ctx.names, op)
-        .into_iter()
-        .filter_map(|(status, id)| {
-            let (_, variant) = ctx
-                .names
-                .error_variants
-                .iter()
-                .find(|(known, _)| *known == id)?;
-            Some(format!("[`Error::{variant}`] for {status}"))
+    let mut errors: Vec<String> = op
+        .errors
+        .iter()
+        .filter_map(|error| {
+            let variant = ctx.names.error_variant(error.body)?;
+            Some(format!("[`Error::{variant}`] for {}", error.status))
         })
         .collect();
     errors.push(format!(
@@ -523,6 +513,7 @@ struct StreamParts<'s> {
     method: &'s Ident,
     request_fn: &'s Ident,
     stream: &'s Ident,
+    params_struct: &'s Ident,
     path_args: &'s [(Ident, bool, &'s Parameter)],
     arguments: &'s [TokenStream],
     error_fn: &'s Ident,
@@ -539,13 +530,13 @@ fn stream_method(
         method,
         request_fn,
         stream,
+        params_struct,
         path_args,
         arguments,
         error_fn,
     } = *parts;
     let item = ctx.writer.shape(&paging.item);
     let page_type = ctx.writer.shape(&Shape::Named(paging.page_type));
-    let params_struct = ident(names.params_struct.as_deref().unwrap_or("Params"));
     let page_field = ident(&names.parameters[paging.page_param]);
     let (first, page_value) = if op.parameters[paging.page_param].required {
         (quote! { params.#page_field }, quote! { page })
@@ -555,16 +546,7 @@ fn stream_method(
             quote! { Some(page) },
         )
     };
-    let page = struct_of(ctx.api, &Shape::Named(paging.page_type)).map(|(_, s)| s);
-    let pagination = struct_of(ctx.api, &Shape::Named(paging.pagination_type)).map(|(_, s)| s);
-    let (results_wire, pagination_wire, next_wire) = match (page, pagination) {
-        (Some(page), Some(pagination)) => (
-            page.fields[paging.results_field].wire_name.clone(),
-            page.fields[paging.pagination_field].wire_name.clone(),
-            pagination.fields[paging.next_field].wire_name.clone(),
-        ),
-        _ => ("results".into(), "pagination".into(), "next".into()),
-    };
+    let [results_wire, pagination_wire, next_wire] = Paging::WIRE_NAMES;
     let results_field = ident(&ctx.names.fields[paging.page_type.0][paging.results_field]);
     let pagination_field = ident(&ctx.names.fields[paging.page_type.0][paging.pagination_field]);
     let next_field = ident(&ctx.names.fields[paging.pagination_type.0][paging.next_field]);

@@ -10,7 +10,7 @@
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::ir::{Api, Item, Scalar, Shape, TypeKind};
+use crate::ir::{Api, Field, Item, Presence, Returns, Scalar, Shape, TypeKind};
 use crate::naming::Names;
 
 /// An identifier token, raw (`r#type`) where the name says so.
@@ -239,6 +239,49 @@ impl<'a> TypeWriter<'a> {
             quote! { #option<#shape> }
         } else {
             shape
+        }
+    }
+}
+
+impl TypeWriter<'_> {
+    /// The type a successful call returns.
+    pub fn returns(&self, returns: Returns<'_>) -> TokenStream {
+        match returns {
+            Returns::Nothing => quote! { () },
+            Returns::Json(shape) => self.shape(shape),
+            Returns::JsonIfAny(shape) => {
+                let (option, ty) = (self.std.option(), self.shape(shape));
+                quote! { #option<#ty> }
+            }
+            Returns::Text(_) => self.std.string(),
+            Returns::Bytes(_) => {
+                let vec = self.std.vec();
+                quote! { #vec<u8> }
+            }
+        }
+    }
+
+    /// The type of a struct field, and the function serde skips it with
+    /// when it is absent (none for a required field). Fields of a
+    /// multipart form (`form`) hold their files as `FilePart`s.
+    pub fn field(&self, field: &Field, form: bool) -> (TokenStream, Option<&'static str>) {
+        let std = self.std;
+        let (option, boxed) = (std.option(), std.boxed());
+        let mut ty = match field.shape {
+            Shape::Scalar(Scalar::Binary) if form => quote! { super::runtime::FilePart },
+            _ => self.shape(&field.shape),
+        };
+        if field.indirect {
+            ty = quote! { #boxed<#ty> };
+        }
+        match (field.presence, field.nullable) {
+            (Presence::Required, false) => (ty, None),
+            (Presence::Required, true) => (quote! { #option<#ty> }, None),
+            (Presence::Optional, false) => (quote! { #option<#ty> }, Some(std.is_none())),
+            (Presence::Optional, true) => (
+                quote! { super::runtime::Nullable<#ty> },
+                Some("super::runtime::Nullable::is_absent"),
+            ),
         }
     }
 }

@@ -134,25 +134,8 @@ fn struct_field(
     field_name: &str,
     form: bool,
 ) -> TokenStream {
-    let std = writer.std();
-    let (option, boxed) = (std.option(), std.boxed());
     let name = ident(field_name);
-    let mut ty = match field.shape {
-        Shape::Scalar(Scalar::Binary) if form => quote! { super::runtime::FilePart },
-        _ => writer.shape(&field.shape),
-    };
-    if field.indirect {
-        ty = quote! { #boxed<#ty> };
-    }
-    let (ty, skip) = match (field.presence, field.nullable) {
-        (Presence::Required, false) => (ty, None),
-        (Presence::Required, true) => (quote! { #option<#ty> }, None),
-        (Presence::Optional, false) => (quote! { #option<#ty> }, Some(std.is_none())),
-        (Presence::Optional, true) => (
-            quote! { super::runtime::Nullable<#ty> },
-            Some("super::runtime::Nullable::is_absent"),
-        ),
-    };
+    let (ty, skip) = writer.field(field, form);
     let doc = field_docs(field).to_tokens();
     if form {
         return quote! { #doc pub #name: #ty, };

@@ -10,12 +10,15 @@
 //! Containment means "holds by value": a struct field or union variant that
 //! names a type. Lists and maps keep their items on the heap already.
 //! - [`reachable`]: which types a set of operations needs.
-//! - [`paging`]: which operations return one page of a list, and how to
-//!   reach the next.
+//! - [`facts`]: per operation, whether it returns one page of a list and
+//!   how to reach the next, and which typed bodies its errors carry; per
+//!   API, every error body type. The emitters, naming and `diff` read these
+//!   from the IR instead of deciding them again.
 
 use crate::error::{Error, ErrorKind, Location};
 use crate::ir::{
-    Api, Content, Operation, ParamLocation, Presence, Scalar, Shape, Struct, TypeId, TypeKind,
+    Api, Content, ErrorBody, ErrorType, Operation, Paging, ParamLocation, Presence, Returns,
+    Scalar, Shape, Status, Struct, TypeId, TypeKind,
 };
 
 /// Rejects aliases that lead back to themselves (`A: {$ref: B}`, `B: {$ref: A}`).
@@ -184,46 +187,76 @@ pub fn for_each_type_shape(kind: &TypeKind, f: &mut impl FnMut(&Shape)) {
     }
 }
 
-/// How to walk a paginated list operation (authentik's `Paginated*List`
-/// responses: `{pagination: {next, ...}, results: [...]}` and a `page`
-/// query parameter).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Paging {
-    /// The index of the `page` parameter among the operation's parameters.
-    pub page_param: usize,
-    /// The page type (`PaginatedInvitationList`).
-    pub page_type: TypeId,
-    /// The index of `results` among the page type's fields.
-    pub results_field: usize,
-    /// The item shape of `results`.
-    pub item: Shape,
-    /// The index of `pagination` among the page type's fields.
-    pub pagination_field: usize,
-    /// The pagination type (`Pagination`).
-    pub pagination_type: TypeId,
-    /// The index of `next` among the pagination type's fields.
-    pub next_field: usize,
+/// Records the facts the later stages look up: each operation's paging and
+/// error bodies, and the API's error body types.
+pub fn facts(api: &mut Api) {
+    let paging: Vec<Option<Paging>> = api.operations.iter().map(|op| paging(api, op)).collect();
+    let mut error_types: Vec<ErrorType> = Vec::new();
+    for (operation, paging) in api.operations.iter_mut().zip(paging) {
+        operation.paging = paging;
+        // Types are met in the schema's response order; the table is kept
+        // by status.
+        let mut errors = error_bodies(operation);
+        for error in &errors {
+            match error_types.iter_mut().find(|known| known.id == error.body) {
+                Some(known) => known.statuses.push(error.status),
+                None => error_types.push(ErrorType {
+                    id: error.body,
+                    statuses: vec![error.status],
+                }),
+            }
+        }
+        // A status is a key of the schema's responses: it cannot repeat.
+        errors.sort_by_key(|error| error.status);
+        operation.errors = errors;
+    }
+    for error_type in &mut error_types {
+        error_type.statuses.sort_unstable();
+        error_type.statuses.dedup();
+    }
+    api.error_types = error_types;
+}
+
+/// The typed error bodies an operation declares, in schema order: JSON
+/// bodies of named types on explicit non-success status codes.
+fn error_bodies(operation: &Operation) -> Vec<ErrorBody> {
+    operation
+        .responses
+        .iter()
+        .filter_map(|response| match (response.status, &response.content) {
+            (Status::Code(status), Content::Json(Shape::Named(body)))
+                if !response.status.is_success() =>
+            {
+                Some(ErrorBody {
+                    status,
+                    body: *body,
+                })
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 /// The paging of an operation whose success response is a page of a list.
-pub fn paging(api: &Api, operation: &Operation) -> Option<Paging> {
-    let success = operation.success()?;
-    let Content::Json(shape) = &success.content else {
+fn paging(api: &Api, operation: &Operation) -> Option<Paging> {
+    let Returns::Json(shape) = operation.returns() else {
         return None;
     };
     let (page_type, page) = struct_of(api, shape)?;
-    let results_field = required_field(page, "results")?;
+    let [results, pagination, next] = Paging::WIRE_NAMES;
+    let results_field = required_field(page, results)?;
     let Shape::List(item) = &page.fields[results_field].shape else {
         return None;
     };
     if item.nullable {
         return None;
     }
-    let pagination_field = required_field(page, "pagination")?;
-    let (pagination_type, pagination) = struct_of(api, &page.fields[pagination_field].shape)?;
-    let next_field = required_field(pagination, "next")?;
+    let pagination_field = required_field(page, pagination)?;
+    let (pagination_type, pagination_struct) =
+        struct_of(api, &page.fields[pagination_field].shape)?;
+    let next_field = required_field(pagination_struct, next)?;
     if !matches!(
-        pagination.fields[next_field].shape,
+        pagination_struct.fields[next_field].shape,
         Shape::Scalar(Scalar::Int64)
     ) {
         return None;

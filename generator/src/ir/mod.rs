@@ -30,6 +30,9 @@ pub struct Api {
     pub types: Vec<TypeDef>,
     /// Operations in document order (path order, then method order).
     pub operations: Vec<Operation>,
+    /// Every type an error response carries, in order of first appearance;
+    /// filled by [`analysis::facts`].
+    pub error_types: Vec<ErrorType>,
 }
 
 impl Api {
@@ -394,6 +397,13 @@ pub struct Operation {
     pub auth: Auth,
     /// JSON pointer to the operation.
     pub pointer: String,
+    /// How to walk the pages of a paginated list; filled by
+    /// [`analysis::facts`].
+    pub paging: Option<Paging>,
+    /// The typed error bodies, by status code in ascending order: JSON
+    /// bodies of named types on explicit non-success codes; filled by
+    /// [`analysis::facts`].
+    pub errors: Vec<ErrorBody>,
 }
 
 impl Operation {
@@ -403,6 +413,95 @@ impl Operation {
     pub fn success(&self) -> Option<&Response> {
         self.responses.iter().find(|r| r.status.is_success())
     }
+
+    /// What a successful call gives back, and so what it asks for.
+    pub fn returns(&self) -> Returns<'_> {
+        let Some(success) = self.success() else {
+            return Returns::Nothing;
+        };
+        match &success.content {
+            // A 204 has no body, whatever the schema declares.
+            Content::Json(shape) if success.status == Status::Code(204) => {
+                Returns::JsonIfAny(shape)
+            }
+            Content::Json(shape) => Returns::Json(shape),
+            Content::Text => Returns::Text(&success.media_type),
+            Content::Binary => Returns::Bytes(&success.media_type),
+            // The client sends forms; it does not read them back.
+            Content::Empty | Content::Multipart(_) | Content::Form(_) => Returns::Nothing,
+        }
+    }
+}
+
+/// What a successful call of an operation gives back.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Returns<'a> {
+    /// Nothing worth decoding.
+    Nothing,
+    /// A JSON body of this shape.
+    Json(&'a Shape),
+    /// A JSON body of this shape if the server sends one (a 204 that
+    /// declares a body).
+    JsonIfAny(&'a Shape),
+    /// Text of this media type.
+    Text(&'a str),
+    /// Bytes of this media type.
+    Bytes(&'a str),
+}
+
+impl<'a> Returns<'a> {
+    /// The `Accept` header a call sends.
+    pub fn accept(self) -> &'a str {
+        match self {
+            Self::Text(media_type) | Self::Bytes(media_type) => media_type,
+            _ => "application/json",
+        }
+    }
+}
+
+/// How to walk a paginated list operation (authentik's `Paginated*List`
+/// responses: `{pagination: {next, ...}, results: [...]}` and a `page`
+/// query parameter).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Paging {
+    /// The index of the `page` parameter among the operation's parameters.
+    pub page_param: usize,
+    /// The page type (`PaginatedInvitationList`).
+    pub page_type: TypeId,
+    /// The index of `results` among the page type's fields.
+    pub results_field: usize,
+    /// The item shape of `results`.
+    pub item: Shape,
+    /// The index of `pagination` among the page type's fields.
+    pub pagination_field: usize,
+    /// The pagination type (`Pagination`).
+    pub pagination_type: TypeId,
+    /// The index of `next` among the pagination type's fields.
+    pub next_field: usize,
+}
+
+impl Paging {
+    /// The wire names of the results list, the pagination object and its
+    /// next-page number: the names a page is recognised by.
+    pub const WIRE_NAMES: [&'static str; 3] = ["results", "pagination", "next"];
+}
+
+/// One typed error body of an operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ErrorBody {
+    /// The status code.
+    pub status: u16,
+    /// The body's type.
+    pub body: TypeId,
+}
+
+/// A type some operation's error response carries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorType {
+    /// The type.
+    pub id: TypeId,
+    /// Every status code it is declared for, ascending.
+    pub statuses: Vec<u16>,
 }
 
 /// Where a parameter travels.

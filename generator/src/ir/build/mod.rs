@@ -61,6 +61,7 @@ pub fn build(resolver: &Resolver<'_>) -> Result<Built, Error> {
         base_path,
         types,
         operations,
+        error_types: Vec::new(),
     };
     Ok(Built {
         api,

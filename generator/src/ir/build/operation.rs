@@ -188,6 +188,8 @@ fn lower_one<'a>(
         responses,
         auth: auth_of(lowering, operation),
         pointer: pointer.to_string(),
+        paging: None,
+        errors: Vec::new(),
     }))
 }
 
