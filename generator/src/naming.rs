@@ -72,6 +72,9 @@ pub struct Names {
     /// The generated `Error`'s variant for each type an error response
     /// carries, in the order of [`Api::error_types`].
     pub error_variants: Vec<(TypeId, String)>,
+    /// Per error table ([`Api::error_tables`]): the function of the `error`
+    /// module that decodes responses by it.
+    pub error_fns: Vec<String>,
 }
 
 impl Names {
@@ -112,8 +115,6 @@ pub struct OperationNames {
     pub stream: Option<String>,
     /// For a paginated list: the function that builds the request.
     pub request_fn: Option<String>,
-    /// The function of the `error` module that decodes its error responses.
-    pub error_fn: String,
 }
 
 /// Decides every identifier, reporting each collision it had to resolve.
@@ -271,7 +272,6 @@ pub fn assign(api: &Api, file: &str) -> (Names, Vec<Diagnostic>) {
             params_struct,
             stream,
             request_fn,
-            error_fn: String::new(),
         });
     }
 
@@ -287,36 +287,27 @@ pub fn assign(api: &Api, file: &str) -> (Names, Vec<Diagnostic>) {
     (names, diagnostics)
 }
 
-/// Names the function that decodes each operation's errors after the
-/// statuses it declares (`status_400_403`), with the types only when two
-/// tables declare the same statuses. A name depends only on the tables
-/// that share its statuses, so operations coming and going elsewhere do
-/// not rename it.
+/// Names the function that decodes each error table after the statuses it
+/// declares (`status_400_403`), with the types only when two tables declare
+/// the same statuses. A name depends only on the tables that share its
+/// statuses, so operations coming and going elsewhere do not rename it.
 fn name_error_fns(api: &Api, names: &mut Names) {
-    let tables: Vec<(Vec<u16>, &[ErrorBody])> = api
-        .operations
-        .iter()
-        .map(|op| {
-            let statuses = op.errors.iter().map(|error| error.status).collect();
-            (statuses, op.errors.as_slice())
-        })
-        .collect();
-    let mut by_statuses: std::collections::BTreeMap<&[u16], Vec<&[ErrorBody]>> = Default::default();
-    for (statuses, table) in &tables {
-        let known = by_statuses.entry(statuses).or_default();
-        if !known.contains(table) {
-            known.push(table);
-        }
+    let statuses_of =
+        |table: &[ErrorBody]| -> Vec<u16> { table.iter().map(|error| error.status).collect() };
+    let mut sharing: std::collections::BTreeMap<Vec<u16>, usize> = Default::default();
+    for table in &api.error_tables {
+        *sharing.entry(statuses_of(table)).or_default() += 1;
     }
-    for (index, (statuses, table)) in tables.iter().enumerate() {
+    for table in &api.error_tables {
+        let statuses = statuses_of(table);
         let name = if table.is_empty() {
             "unexpected_status".to_string()
-        } else if by_statuses[statuses.as_slice()].len() == 1 {
+        } else if sharing[&statuses] == 1 {
             let codes: Vec<String> = statuses.iter().map(u16::to_string).collect();
             format!("status_{}", codes.join("_"))
         } else {
             let mut name = String::from("status");
-            for error in *table {
+            for error in table {
                 name.push_str(&format!(
                     "_{}_{}",
                     error.status,
@@ -325,7 +316,7 @@ fn name_error_fns(api: &Api, names: &mut Names) {
             }
             name
         };
-        names.operations[index].error_fn = name;
+        names.error_fns.push(name);
     }
 }
 

@@ -72,9 +72,8 @@ pub fn error_module(api: &Api, names: &Names, selection: &Selection) -> TokenStr
         quote! { #cfg Self::#variant { .. } => None, }
     });
 
-    // Each distinct table once, with its function's name and the tags whose
-    // operations use it.
-    let mut tables: Vec<(&[ErrorBody], &str, Vec<usize>)> = Vec::new();
+    // Each table some selected operation uses, with the tags that use it.
+    let mut tags_of: Vec<Vec<usize>> = vec![Vec::new(); api.error_tables.len()];
     let selected = api
         .operations
         .iter()
@@ -83,24 +82,21 @@ pub fn error_module(api: &Api, names: &Names, selection: &Selection) -> TokenStr
         .filter(|(_, selected)| **selected)
         .map(|(operation, _)| operation);
     for (operation, op_names) in selected {
-        let table = operation.errors.as_slice();
-        let index = match tables.iter().position(|(known, _, _)| *known == table) {
-            Some(index) => index,
-            None => {
-                tables.push((table, &op_names.error_fn, Vec::new()));
-                tables.len() - 1
-            }
-        };
-        if !tables[index].2.contains(&op_names.tag) {
-            tables[index].2.push(op_names.tag);
+        let tags = &mut tags_of[operation.error_table];
+        if !tags.contains(&op_names.tag) {
+            tags.push(op_names.tag);
         }
     }
-    let functions = tables.iter().map(|(table, name, tags)| {
-        let cfg = features.and_then(|f| {
-            let mut tags = tags.clone();
-            tags.sort_unstable();
-            f.for_tags(&tags)
-        });
+    let tables = api
+        .error_tables
+        .iter()
+        .zip(&names.error_fns)
+        .zip(tags_of)
+        .filter(|(_, tags)| !tags.is_empty())
+        .map(|((table, name), tags)| (table, name, tags));
+    let functions = tables.map(|(table, name, mut tags)| {
+        tags.sort_unstable();
+        let cfg = features.and_then(|f| f.for_tags(&tags));
         error_fn(names, table, name, cfg)
     });
 

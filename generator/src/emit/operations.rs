@@ -169,7 +169,7 @@ fn operation_items(
 
     // Sending it and reading the response: one shared helper per kind of body.
     let (return_type, decode) = success_handling(ctx, op);
-    let error_fn = ident(&names.error_fn);
+    let error_fn = ident(&ctx.names.error_fns[op.error_table]);
     let call = quote! { self.client.call(request, error::#error_fn).await };
     let send = match decode {
         Decode::Json => quote! { Ok(#call?.json()?) },
@@ -430,8 +430,9 @@ fn method_docs(ctx: &Ctx<'_>, op: &Operation) -> DocBuilder {
         code(&format!("{} {}", op.method.as_str(), op.path)),
         code(&op.id)
     ));
-    let mut errors: Vec<String> = op
-        .errors
+    let mut errors: Vec<String> = ctx
+        .api
+        .errors_of(op)
         .iter()
         .filter_map(|error| {
             let variant = ctx.names.error_variant(error.body)?;

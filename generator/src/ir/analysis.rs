@@ -188,10 +188,11 @@ pub fn for_each_type_shape(kind: &TypeKind, f: &mut impl FnMut(&Shape)) {
 }
 
 /// Records the facts the later stages look up: each operation's paging and
-/// error bodies, and the API's error body types.
+/// error table, the API's distinct error tables and its error body types.
 pub fn facts(api: &mut Api) {
     let paging: Vec<Option<Paging>> = api.operations.iter().map(|op| paging(api, op)).collect();
     let mut error_types: Vec<ErrorType> = Vec::new();
+    let mut error_tables: Vec<Vec<ErrorBody>> = Vec::new();
     for (operation, paging) in api.operations.iter_mut().zip(paging) {
         operation.paging = paging;
         // Types are met in the schema's response order; the table is kept
@@ -208,13 +209,20 @@ pub fn facts(api: &mut Api) {
         }
         // A status is a key of the schema's responses: it cannot repeat.
         errors.sort_by_key(|error| error.status);
-        operation.errors = errors;
+        operation.error_table = match error_tables.iter().position(|known| *known == errors) {
+            Some(index) => index,
+            None => {
+                error_tables.push(errors);
+                error_tables.len() - 1
+            }
+        };
     }
     for error_type in &mut error_types {
         error_type.statuses.sort_unstable();
         error_type.statuses.dedup();
     }
     api.error_types = error_types;
+    api.error_tables = error_tables;
 }
 
 /// The typed error bodies an operation declares, in schema order: JSON

@@ -33,12 +33,24 @@ pub struct Api {
     /// Every type an error response carries, in order of first appearance;
     /// filled by [`analysis::facts`].
     pub error_types: Vec<ErrorType>,
+    /// The distinct error tables of the operations, in order of first
+    /// appearance: the typed error bodies by ascending status code. Each
+    /// is decoded by one function of the generated `error` module. Filled
+    /// by [`analysis::facts`].
+    pub error_tables: Vec<Vec<ErrorBody>>,
 }
 
 impl Api {
     /// The type behind an id.
     pub fn ty(&self, id: TypeId) -> &TypeDef {
         &self.types[id.0]
+    }
+
+    /// The typed error bodies an operation declares, by ascending status.
+    pub fn errors_of(&self, operation: &Operation) -> &[ErrorBody] {
+        self.error_tables
+            .get(operation.error_table)
+            .map_or(&[], Vec::as_slice)
     }
 
     /// The shape an alias stands for, through any chain of aliases; any
@@ -400,10 +412,10 @@ pub struct Operation {
     /// How to walk the pages of a paginated list; filled by
     /// [`analysis::facts`].
     pub paging: Option<Paging>,
-    /// The typed error bodies, by status code in ascending order: JSON
-    /// bodies of named types on explicit non-success codes; filled by
+    /// Its error table, an index into [`Api::error_tables`]: the JSON
+    /// bodies of named types on explicit non-success codes. Filled by
     /// [`analysis::facts`].
-    pub errors: Vec<ErrorBody>,
+    pub error_table: usize,
 }
 
 impl Operation {

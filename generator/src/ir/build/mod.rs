@@ -62,6 +62,7 @@ pub fn build(resolver: &Resolver<'_>) -> Result<Built, Error> {
         types,
         operations,
         error_types: Vec::new(),
+        error_tables: Vec::new(),
     };
     Ok(Built {
         api,

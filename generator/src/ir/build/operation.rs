@@ -189,7 +189,7 @@ fn lower_one<'a>(
         auth: auth_of(lowering, operation),
         pointer: pointer.to_string(),
         paging: None,
-        errors: Vec::new(),
+        error_table: 0,
     }))
 }
 
