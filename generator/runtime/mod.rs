@@ -4,4 +4,5 @@ pub use self::error::{DecodeError, Failure, RequestError, StatusError, Transport
 pub use self::multipart::{FilePart, Multipart};
 pub use self::nullable::Nullable;
 pub use self::pagination::{pages, paginate, Page};
-pub use self::request::{path_param, Auth, ListStyle, ParamValue, Request, Response};
+pub use self::param::ParamValue;
+pub use self::request::{path_param, Auth, ListStyle, Request, Response};

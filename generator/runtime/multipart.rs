@@ -2,7 +2,7 @@ use std::fmt;
 
 use bytes::Bytes;
 
-use super::request::ParamValue;
+use super::param::ParamValue;
 
 /// A file to upload in a `multipart/form-data` body: its name, its media
 /// type, and its contents from memory or from a stream.

@@ -62,6 +62,12 @@ pub const RUNTIME_FILES: &[RuntimeFile] = &[
         source: include_str!("../../runtime/pagination.rs"),
     },
     RuntimeFile {
+        name: "param",
+        public: false,
+        doc: "How values travel as text: in paths, query strings, headers and form parts.",
+        source: include_str!("../../runtime/param.rs"),
+    },
+    RuntimeFile {
         name: "request",
         public: false,
         doc: "Requests and responses: parameters, encoding, bodies, decoding.",
