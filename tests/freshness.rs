@@ -25,7 +25,7 @@ fn root_manifest_has_what_generated_code_needs() {
         .nth(1)
         .and_then(|rest| rest.split("\n[").next())
         .expect("the root package has [dependencies]");
-    for dependency in authentik_codegen::emit::DEPENDENCIES {
+    for dependency in authentik_codegen::DEPENDENCIES {
         let line = format!("{} = {}", dependency.name, dependency.spec);
         assert!(
             dependencies.lines().any(|l| l == line),

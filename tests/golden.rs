@@ -92,7 +92,7 @@ fn golden_crates_compile_without_warnings() {
             return;
         };
         let dir = crates::scratch_dir(&format!("golden-{operation}"));
-        authentik_codegen::write::write(&dir, &generated.files).expect("write crate");
+        generated.write_to(&dir).expect("write crate");
         crates::cargo(
             &dir,
             &["clippy", "--quiet", "--all-targets", "--", "-D", "warnings"],

@@ -2,9 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use authentik_codegen::emit::{self, Code, Emitted};
-use authentik_codegen::format::format_tokens;
-use authentik_codegen::{write, Generator};
+use authentik_codegen::{Emission, Generator, Tokens};
 
 use crate::stats::Samples;
 
@@ -45,36 +43,17 @@ pub fn measure(schema: &Path, runs: usize, scratch: &Path) -> Generation {
     };
     let model_samples = Samples::measure(runs, true, model_of);
     let model = model_of();
-    let selection = generator
-        .selection_of(&model)
-        .unwrap_or_else(|e| panic!("{e}"));
-    let plan = emit::plan(&model.api, &model.names, &selection, &model.schema_label);
-    let pieces = emit::pieces(&plan);
-    let emit_all = || -> Vec<Code> {
-        pieces
-            .iter()
-            .filter_map(|piece| {
-                match emit::piece_tokens(&model.api, &model.names, &selection, piece) {
-                    Emitted::Code(code) => Some(code),
-                    Emitted::Text(_) => None,
-                }
-            })
-            .collect()
-    };
-    let emit = Samples::measure(runs, true, emit_all);
+    let emission = Emission::new(&generator, &model).unwrap_or_else(|e| panic!("{e}"));
+    let emit = Samples::measure(runs, true, || emission.emit());
 
     // Formatting consumes the tokens: emit a fresh set for each run first.
-    let mut batches: Vec<Vec<Code>> = (0..=runs).map(|_| emit_all()).collect();
+    let mut batches: Vec<Tokens> = (0..=runs).map(|_| emission.emit()).collect();
     let format = Samples::measure(runs, true, || {
-        let batch = batches.pop().unwrap_or_default();
-        batch
-            .into_iter()
-            .map(|code| format_tokens(code.tokens, &code.what, code.cfg))
-            .collect::<Result<Vec<String>, _>>()
-            .unwrap_or_else(|e| panic!("{e}"))
+        let batch = batches.pop().unwrap_or_else(|| emission.emit());
+        Emission::format(batch).unwrap_or_else(|e| panic!("{e}"))
     });
     let render = Samples::measure(runs, true, || {
-        emit::render(&model.api, &model.names, &selection, &plan).unwrap_or_else(|e| panic!("{e}"))
+        emission.render().unwrap_or_else(|e| panic!("{e}"))
     });
 
     let generated = generator.generate().unwrap_or_else(|e| panic!("{e}"));
@@ -83,11 +62,13 @@ pub fn measure(schema: &Path, runs: usize, scratch: &Path) -> Generation {
         let dir = fresh_dirs
             .next()
             .unwrap_or_else(|| fresh(scratch, "fresh-extra"));
-        write::write(&dir, &generated.files).unwrap_or_else(|e| panic!("{e}"))
+        generated.write_to(&dir).unwrap_or_else(|e| panic!("{e}"))
     });
     let unchanged_dir = fresh(scratch, "unchanged");
     let write_unchanged = Samples::measure(runs, true, || {
-        write::write(&unchanged_dir, &generated.files).unwrap_or_else(|e| panic!("{e}"))
+        generated
+            .write_to(&unchanged_dir)
+            .unwrap_or_else(|e| panic!("{e}"))
     });
     let mut whole_dirs = (0..=runs).map(|i| fresh(scratch, &format!("whole-{i}")));
     let whole = Samples::measure(runs, true, || {

@@ -1,16 +1,23 @@
-//! Stage 5: token streams to formatted source text, in parallel.
+//! Format: emitted code to source text.
 //!
-//! Each item is parsed with `syn` and printed with `prettyplease` on its
-//! own, so the work spreads over every core; the output is the same as
-//! formatting whole files, item by item.
-
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+//! Each piece is parsed with `syn` and printed with `prettyplease` on its
+//! own, item by item, so the generator can format pieces on every core
+//! (see [`crate::parallel`]); the output is the same as formatting whole
+//! files.
 
 use proc_macro2::TokenStream;
 use syn::parse::Parser;
 
+use crate::emit::Emitted;
 use crate::error::{Error, ErrorKind};
+
+/// The source text of one emitted piece: code formatted, text as is.
+pub fn piece(emitted: Emitted<'_>) -> Result<String, Error> {
+    match emitted {
+        Emitted::Code(code) => format_tokens(code.tokens, &code.what, code.cfg),
+        Emitted::Text(text) => Ok(text.to_string()),
+    }
+}
 
 /// Formats generated items as Rust source, a blank line between items.
 /// `cfg`, an attribute such as `#[cfg(feature = "stages")]`, is put on every
@@ -83,52 +90,10 @@ fn separate_members(text: &str, out: &mut String) {
     }
 }
 
-/// Maps `f` over `items` on all available cores, keeping the input order.
-pub fn in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .min(items.len());
-    if threads <= 1 {
-        return items.iter().map(f).collect();
-    }
-    let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<(usize, R)>> = Mutex::new(Vec::with_capacity(items.len()));
-    std::thread::scope(|scope| {
-        for _ in 0..threads {
-            scope.spawn(|| {
-                let mut local = Vec::new();
-                loop {
-                    let index = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(item) = items.get(index) else {
-                        break;
-                    };
-                    local.push((index, f(item)));
-                }
-                results
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner)
-                    .extend(local);
-            });
-        }
-    });
-    let mut results = results
-        .into_inner()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    results.sort_unstable_by_key(|(index, _)| *index);
-    results.into_iter().map(|(_, result)| result).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use quote::quote;
-
-    #[test]
-    fn parallel_map_keeps_order() {
-        let items: Vec<u32> = (0..1000).collect();
-        let doubled = in_parallel(&items, |x| x * 2);
-        assert_eq!(doubled, items.iter().map(|x| x * 2).collect::<Vec<_>>());
-    }
 
     #[test]
     fn impl_members_are_separated() {

@@ -4,15 +4,18 @@
 //!
 //! | stage | module | does |
 //! | --- | --- | --- |
-//! | load | [`load`] | bytes to `openapiv3::OpenAPI` (YAML or JSON, by content) |
+//! | load | `load` | bytes to `openapiv3::OpenAPI` (YAML or JSON, by content) |
 //! | correct | [`overrides`] | the known disagreements between schema and server |
-//! | resolve | [`resolve`] | follows `$ref`s, catches dangling ones and loops |
+//! | lower | `lower` | `openapiv3` to the IR, following `$ref`s (`lower::refs`) |
 //! | IR | [`ir`] | a small, language-neutral model: types, operations |
-//! | analysis | [`ir::analysis`] | cycles, boxing, reachability |
+//! | analysis | [`ir::analysis`] | cycles, boxing, reachability, paging, error tables |
 //! | naming | [`naming`] | every Rust identifier, collisions resolved |
-//! | emit | [`emit`] | IR to `quote!` tokens |
-//! | format | [`format`](mod@format) | tokens to source with `prettyplease`, in parallel |
-//! | write | [`write`](mod@write) | only files whose bytes changed |
+//! | emit | `emit` | IR to `quote!` tokens, one piece of a module tree at a time |
+//! | format | `format` | tokens to source with `prettyplease` |
+//! | write | `write` | only files whose bytes changed |
+//!
+//! Emitting and formatting run together, piece by piece, on every core
+//! (`parallel`): token streams cannot cross threads.
 //!
 //! [`diff`] compares the models of two schemas in terms of the generated API;
 //! [`probe`] checks a live server's answers against the model (`check-server`).
@@ -39,24 +42,28 @@
 )]
 
 pub mod diff;
-pub mod emit;
-pub mod error;
-pub mod format;
+mod emission;
+mod emit;
+mod error;
+mod format;
 pub mod ir;
-pub mod load;
+mod load;
+mod lower;
 pub mod naming;
 pub mod overrides;
+mod parallel;
 pub mod probe;
-pub mod resolve;
-pub mod write;
+mod write;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+pub use emission::{Emission, Tokens};
 pub use emit::tree::{GeneratedFile, Layout};
+pub use emit::{Dependency, DEPENDENCIES};
 pub use error::{Diagnostic, Error, ErrorKind, Location};
-pub use ir::build::LeftOut;
 pub use load::{Source, MAX_SCHEMA_BYTES};
+pub use lower::LeftOut;
 pub use overrides::Overrides;
 pub use write::{CheckReport, WriteReport};
 
@@ -193,8 +200,7 @@ impl Generator {
     /// [`Generator::model`] is this after loading.
     pub fn model_of(&self, document: &openapiv3::OpenAPI, file: &str) -> Result<Model, Error> {
         let started = Instant::now();
-        let resolver = resolve::Resolver::new(document, file);
-        let built = ir::build::build(&resolver)?;
+        let built = lower::lower(document, file)?;
         let mut api = built.api;
         ir::analysis::check_aliases(&api, file)?;
         ir::analysis::check_inhabited(&api, file)?;
@@ -230,19 +236,10 @@ impl Generator {
     pub fn generate(&self) -> Result<Generated, Error> {
         let model = self.model()?;
         let emitting = Instant::now();
-        let Model {
-            api,
-            names,
-            diagnostics,
-            left_out,
-            schema_label: label,
-            load,
-            model: model_time,
-        } = model;
-        let selection = self.selection(&api, &names, &label)?;
-        let plan = emit::plan(&api, &names, &selection, &label);
-        let rendered = emit::render(&api, &names, &selection, &plan)?;
-        let header = emit::header(&api, &label);
+        let emission = Emission::new(self, &model)?;
+        let rendered = emission.render()?;
+        let selection = emission.selection();
+        let header = emit::header(&model.api, &model.schema_label);
         let mut files = emit::tree::files(&rendered, self.layout, &header);
         if self.layout == Layout::Crate {
             files.insert(
@@ -250,7 +247,7 @@ impl Generator {
                 GeneratedFile {
                     path: PathBuf::from("Cargo.toml"),
                     contents: emit::manifest(
-                        &api,
+                        &model.api,
                         &self.crate_name,
                         &header,
                         selection.features.as_ref(),
@@ -261,16 +258,16 @@ impl Generator {
         let stats = Stats {
             types: selection.types.iter().filter(|t| **t).count(),
             operations: selection.operations.iter().filter(|o| **o).count(),
-            left_out: left_out.len(),
+            left_out: model.left_out.len(),
             lines: files.iter().map(|f| f.contents.lines().count()).sum(),
-            load,
-            model: model_time,
+            load: model.load,
+            model: model.model,
             emit: emitting.elapsed(),
         };
         Ok(Generated {
             files,
-            diagnostics,
-            left_out,
+            diagnostics: model.diagnostics,
+            left_out: model.left_out,
             stats,
         })
     }
@@ -306,7 +303,7 @@ impl Generator {
     /// Generates and writes into `dir`, touching only changed files.
     pub fn write_to(&self, dir: &Path) -> Result<Written, Error> {
         let generated = self.generate()?;
-        let report = write::write(dir, &generated.files)?;
+        let report = generated.write_to(dir)?;
         Ok(Written { generated, report })
     }
 
@@ -317,21 +314,14 @@ impl Generator {
         Ok((generated, report))
     }
 
-    /// What [`Generator::generate`] emits of a model: the chosen operations,
-    /// the types they need, and the tag features.
-    pub fn selection_of(&self, model: &Model) -> Result<emit::Selection, Error> {
-        self.selection(&model.api, &model.names, &model.schema_label)
-    }
-
-    fn selection(
-        &self,
-        api: &ir::Api,
-        names: &naming::Names,
-        label: &str,
-    ) -> Result<emit::Selection, Error> {
-        let mut selection = self.chosen(api, label)?;
+    fn selection(&self, model: &Model) -> Result<emit::Selection, Error> {
+        let mut selection = self.chosen(&model.api, &model.schema_label)?;
         if self.tag_features.unwrap_or(self.layout == Layout::Crate) {
-            selection.features = Some(emit::features::TagFeatures::new(api, names, &selection));
+            selection.features = Some(emit::features::TagFeatures::new(
+                &model.api,
+                &model.names,
+                &selection,
+            ));
         }
         Ok(selection)
     }
@@ -405,6 +395,14 @@ pub struct Generated {
     pub left_out: Vec<LeftOut>,
     /// Counts and timings.
     pub stats: Stats,
+}
+
+impl Generated {
+    /// Writes the files into `dir`, touching only those whose bytes changed
+    /// and removing generated files this output no longer has.
+    pub fn write_to(&self, dir: &Path) -> Result<WriteReport, Error> {
+        write::write(dir, &self.files)
+    }
 }
 
 /// The output of [`Generator::write_to`].

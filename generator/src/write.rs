@@ -1,4 +1,4 @@
-//! Stage 6: writing the output, touching only files whose bytes changed.
+//! Write: the output on disk, touching only files whose bytes changed.
 //!
 //! Unchanged files keep their modification time, so Cargo does not rebuild
 //! what depends on them. Files are written to a temporary sibling and

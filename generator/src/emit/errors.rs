@@ -10,7 +10,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs::code;
-use super::shape::ident;
+use super::rust_type::ident;
 use super::Selection;
 use crate::ir::{Api, ErrorBody, TypeId};
 use crate::naming::Names;

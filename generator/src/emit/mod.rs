@@ -1,9 +1,10 @@
-//! Stage 4: the IR to Rust.
+//! Emit: the IR to Rust tokens.
 //!
 //! [`plan`] decides the module tree of the generated crate and what goes
-//! where; [`render`] turns every item into `quote!` tokens and formats them
-//! (in parallel, see [`crate::format`]). Emitters read only the IR and the
-//! [`Names`]; they never see `openapiv3`.
+//! where; [`piece`] turns one piece of it into `quote!` tokens, which the
+//! generator then formats ([`crate::format`]) and assembles
+//! ([`tree::assemble`]). Emitters read only the IR and the [`Names`]; they
+//! never see `openapiv3`.
 
 pub mod docs;
 mod errors;
@@ -11,17 +12,15 @@ pub mod features;
 mod manifest;
 mod operations;
 mod runtime;
-pub mod shape;
+pub mod rust_type;
 pub mod tree;
 mod types;
 
 pub use manifest::{manifest, Dependency, DEPENDENCIES};
 
-use crate::error::Error;
-use crate::format::{format_tokens, in_parallel};
 use crate::ir::{Api, ParamLocation, TypeId};
 use crate::naming::Names;
-use tree::{Module, Piece, Rendered};
+use tree::{Module, Piece};
 
 /// Which parts of the API to emit.
 #[derive(Debug, Clone)]
@@ -183,24 +182,6 @@ fn type_order(api: &Api) -> Vec<TypeId> {
     order
 }
 
-/// Renders every piece of a planned tree to source text.
-pub fn render(
-    api: &Api,
-    names: &Names,
-    selection: &Selection,
-    root: &Module,
-) -> Result<Rendered, Error> {
-    let jobs = pieces(root);
-    let formatted = in_parallel(&jobs, |piece| {
-        match piece_tokens(api, names, selection, piece) {
-            Emitted::Code(code) => format_tokens(code.tokens, &code.what, code.cfg),
-            Emitted::Text(text) => Ok(text.to_string()),
-        }
-    });
-    let mut formatted = formatted.into_iter();
-    assemble(root, &mut formatted)
-}
-
 /// Code emitted for one piece, before formatting.
 pub struct Code {
     /// The items.
@@ -213,27 +194,22 @@ pub struct Code {
 
 /// What one piece emits: code to format, or text copied as is.
 pub enum Emitted<'p> {
-    /// Code, which [`render`] formats.
+    /// Code, to be formatted.
     Code(Code),
     /// A [`Piece::Text`]'s text.
     Text(&'p str),
 }
 
-/// Every piece of a planned tree, in the order [`render`] formats them.
+/// Every piece of a planned tree, in the order [`tree::assemble`] takes
+/// their text.
 pub fn pieces(root: &Module) -> Vec<Piece> {
     let mut jobs = Vec::new();
     collect_jobs(root, &mut jobs);
     jobs
 }
 
-/// Emits one piece. Public so benchmarks can time emitting and formatting
-/// apart.
-pub fn piece_tokens<'p>(
-    api: &Api,
-    names: &Names,
-    selection: &Selection,
-    piece: &'p Piece,
-) -> Emitted<'p> {
+/// Emits one piece.
+pub fn piece<'p>(api: &Api, names: &Names, selection: &Selection, piece: &'p Piece) -> Emitted<'p> {
     match piece {
         Piece::Type(id) => Emitted::Code(Code {
             tokens: types::type_item(api, names, *id),
@@ -259,36 +235,6 @@ fn collect_jobs(module: &Module, jobs: &mut Vec<Piece>) {
     for child in &module.children {
         collect_jobs(child, jobs);
     }
-}
-
-fn assemble(
-    module: &Module,
-    formatted: &mut impl Iterator<Item = Result<String, Error>>,
-) -> Result<Rendered, Error> {
-    let mut parts = Vec::with_capacity(module.pieces.len());
-    for _ in &module.pieces {
-        if let Some(text) = formatted.next() {
-            parts.push(text?);
-        }
-    }
-    let children = module
-        .children
-        .iter()
-        .map(|child| assemble(child, formatted))
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(Rendered {
-        name: module.name.clone(),
-        public: module.public,
-        doc: module.doc.clone(),
-        crate_attributes: if module.name.is_empty() {
-            vec!["#![forbid(unsafe_code)]".into()]
-        } else {
-            Vec::new()
-        },
-        body: parts.join("\n"),
-        children,
-        feature: module.feature.clone(),
-    })
 }
 
 /// The comment that starts every generated file. Everything in it is kept

@@ -11,7 +11,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use super::docs::{self, code, DocBuilder};
-use super::shape::{ident, scalar_type, TypeWriter};
+use super::rust_type::{ident, scalar_type, TypeWriter};
 use super::Selection;
 use crate::ir::Paging;
 use crate::ir::{

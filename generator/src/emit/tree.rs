@@ -9,6 +9,7 @@
 
 use std::path::PathBuf;
 
+use crate::error::Error;
 use crate::ir::TypeId;
 
 /// How the output is laid out on disk.
@@ -68,6 +69,45 @@ pub struct Rendered {
     pub children: Vec<Rendered>,
     /// The cargo feature the module is compiled under, if any.
     pub feature: Option<String>,
+}
+
+/// Puts the text of every piece (in the order of [`super::pieces`]) into
+/// the tree.
+pub fn assemble(
+    root: &Module,
+    texts: impl IntoIterator<Item = Result<String, Error>>,
+) -> Result<Rendered, Error> {
+    assemble_module(root, &mut texts.into_iter())
+}
+
+fn assemble_module(
+    module: &Module,
+    formatted: &mut impl Iterator<Item = Result<String, Error>>,
+) -> Result<Rendered, Error> {
+    let mut parts = Vec::with_capacity(module.pieces.len());
+    for _ in &module.pieces {
+        if let Some(text) = formatted.next() {
+            parts.push(text?);
+        }
+    }
+    let children = module
+        .children
+        .iter()
+        .map(|child| assemble_module(child, formatted))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Rendered {
+        name: module.name.clone(),
+        public: module.public,
+        doc: module.doc.clone(),
+        crate_attributes: if module.name.is_empty() {
+            vec!["#![forbid(unsafe_code)]".into()]
+        } else {
+            Vec::new()
+        },
+        body: parts.join("\n"),
+        children,
+        feature: module.feature.clone(),
+    })
 }
 
 /// A file of the output, relative to the output directory.

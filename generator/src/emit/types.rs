@@ -17,7 +17,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::{self, code, DocBuilder};
-use super::shape::{ident, Std, TypeWriter};
+use super::rust_type::{ident, Std, TypeWriter};
 use crate::ir::{
     Api, Enum, Field, Presence, Scalar, Shape, Struct, TypeDef, TypeId, TypeKind, Union,
 };

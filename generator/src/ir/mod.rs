@@ -1,7 +1,7 @@
 //! The intermediate representation: a small, language-neutral model of the API.
 //!
 //! The IR is what every later stage reads. It knows nothing of `openapiv3`
-//! (the [`build`] stage has already followed every `$ref` and folded
+//! (lowering has already followed every `$ref` and folded
 //! authentik's `allOf: [$ref]` wrappers) and nothing of Rust syntax (the
 //! emitters and [`crate::naming`] decide identifiers). It keeps the wire
 //! names and the facts that matter for a correct client: presence and
@@ -9,7 +9,6 @@
 //! parameters by location, bodies by content type, responses by status.
 
 pub mod analysis;
-pub mod build;
 
 use serde_json::Value;
 

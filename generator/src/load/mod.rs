@@ -1,4 +1,4 @@
-//! Stage 1: the schema file to an [`openapiv3::OpenAPI`] document.
+//! Load: the schema file to an [`openapiv3::OpenAPI`] document.
 //!
 //! JSON and YAML are told apart by content, not by file name: a document
 //! whose first non-blank character is `{` is JSON (which parses about three

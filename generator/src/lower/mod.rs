@@ -1,17 +1,20 @@
-//! Stage 3: the resolved document to the [IR](crate::ir).
+//! Lowering: the `openapiv3` document to the [IR](crate::ir).
 //!
-//! `schema` lowers component and inline schemas to named types and shapes;
-//! `operation` lowers paths to operations, naming the inline schemas it
-//! meets after the operation. Constructs the generator cannot express become
+//! The only stage after loading that reads `openapiv3`. `refs` is its
+//! lookup service (it follows `$ref`s and reports dangling or looping
+//! ones); `schema` lowers component and inline schemas to named types and
+//! shapes; `operation` lowers paths to operations, naming the inline
+//! schemas it meets after the operation. Constructs the generator cannot express become
 //! [`Diagnostic`]s: an unsupported schema is kept as untyped JSON, an
 //! unsupported operation is left out, and both are reported by pointer.
 
 mod operation;
+mod refs;
 mod schema;
 
 use crate::error::{Diagnostic, Error};
 use crate::ir::{Api, Info};
-use crate::resolve::Resolver;
+use refs::Resolver;
 
 /// An operation the generator could not express, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,9 +27,9 @@ pub struct LeftOut {
     pub reason: String,
 }
 
-/// What building the IR produced.
+/// What lowering produced.
 #[derive(Debug, Clone)]
-pub struct Built {
+pub struct Lowered {
     /// The model of the API.
     pub api: Api,
     /// Operations that are not in the model.
@@ -35,10 +38,10 @@ pub struct Built {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Lowers a whole document.
-pub fn build(resolver: &Resolver<'_>) -> Result<Built, Error> {
-    let doc = resolver.api;
-    let mut lowering = schema::Lowering::new(resolver);
+/// Lowers a whole document; `file` names it in messages.
+pub fn lower(doc: &openapiv3::OpenAPI, file: &str) -> Result<Lowered, Error> {
+    let resolver = Resolver::new(doc, file);
+    let mut lowering = schema::Lowering::new(&resolver);
     lowering.lower_components()?;
     let (operations, left_out) = operation::lower_all(&mut lowering)?;
     let (types, diagnostics) = lowering.finish();
@@ -64,7 +67,7 @@ pub fn build(resolver: &Resolver<'_>) -> Result<Built, Error> {
         error_types: Vec::new(),
         error_tables: Vec::new(),
     };
-    Ok(Built {
+    Ok(Lowered {
         api,
         left_out,
         diagnostics,

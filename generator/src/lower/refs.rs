@@ -1,4 +1,4 @@
-//! Stage 2: following `$ref`s.
+//! Lowering's lookup service: following `$ref`s.
 //!
 //! The generator reads one self-contained document, so every reference must
 //! be local (`#/components/...`). Schema references stay references (they

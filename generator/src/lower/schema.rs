@@ -13,12 +13,12 @@ use openapiv3::{
 };
 use serde_json::Value;
 
+use super::refs::Resolver;
 use crate::error::{pointer_push, Diagnostic, Error, ErrorKind, Location};
 use crate::ir::{
     Constraints, Docs, Enum, EnumVariant, Field, Item, Presence, Scalar, Shape, Struct, TypeDef,
     TypeId, TypeKind, Union, UnionVariant,
 };
-use crate::resolve::Resolver;
 
 /// A schema position: a reference or an inline schema.
 #[derive(Clone, Copy)]
