@@ -454,8 +454,7 @@ fn field_name(side: &Side<'_>, id: TypeId, s: &Struct, field: &Field) -> String 
         .iter()
         .position(|f| f.wire_name == field.wire_name)
         .and_then(|index| side.names.fields[id.0].get(index))
-        .cloned()
-        .unwrap_or_else(|| field.wire_name.clone())
+        .map_or_else(|| field.wire_name.clone(), ToString::to_string)
 }
 
 fn diff_operations(old: &Side<'_>, new: &Side<'_>, changes: &mut Vec<Change>) {

@@ -12,7 +12,7 @@ use quote::quote;
 use super::Selection;
 use crate::ir::analysis::reachable;
 use crate::ir::{Api, TypeId};
-use crate::naming::Names;
+use crate::naming::{Identifier, Names};
 
 /// Which tags reach what.
 #[derive(Debug, Clone)]
@@ -95,6 +95,6 @@ impl TagFeatures {
 }
 
 /// A tag module's feature name: its module name, without `r#`.
-pub fn feature_name(module: &str) -> String {
-    module.strip_prefix("r#").unwrap_or(module).to_string()
+pub fn feature_name(module: &Identifier) -> String {
+    module.name().to_string()
 }

@@ -19,7 +19,7 @@ mod types;
 pub use manifest::{manifest, Dependency, DEPENDENCIES};
 
 use crate::ir::{Api, ParamLocation, TypeId};
-use crate::naming::Names;
+use crate::naming::{Identifier, Names};
 use tree::{Module, Piece};
 
 /// Which parts of the API to emit.
@@ -47,7 +47,7 @@ impl Selection {
 /// The module tree of a generated crate.
 pub fn plan(api: &Api, names: &Names, selection: &Selection, schema_label: &str) -> Module {
     let types = Module {
-        name: "types".into(),
+        name: Identifier::plain("types"),
         public: true,
         doc: vec![
             "Models, enums and unions of the schema.".into(),
@@ -63,14 +63,14 @@ pub fn plan(api: &Api, names: &Names, selection: &Selection, schema_label: &str)
         feature: None,
     };
     let runtime = Module {
-        name: "runtime".into(),
+        name: Identifier::plain("runtime"),
         public: true,
         doc: vec![runtime::RUNTIME_DOC.into()],
         pieces: vec![Piece::Text(runtime::RUNTIME_ROOT.into())],
         children: runtime::RUNTIME_FILES
             .iter()
             .map(|file| Module {
-                name: file.name.into(),
+                name: Identifier::plain(file.name),
                 public: file.public,
                 doc: vec![file.doc.into()],
                 pieces: vec![Piece::Text(file.source.into())],
@@ -111,7 +111,7 @@ pub fn plan(api: &Api, names: &Names, selection: &Selection, schema_label: &str)
         })
         .collect();
     let apis = Module {
-        name: "apis".into(),
+        name: Identifier::plain("apis"),
         public: true,
         doc: vec![
             "The operations, one module per tag.".into(),
@@ -123,7 +123,7 @@ pub fn plan(api: &Api, names: &Names, selection: &Selection, schema_label: &str)
         feature: None,
     };
     let error = Module {
-        name: "error".into(),
+        name: Identifier::plain("error"),
         public: true,
         doc: vec!["The error every operation returns.".into()],
         pieces: vec![Piece::Error],
@@ -147,7 +147,7 @@ pub fn plan(api: &Api, names: &Names, selection: &Selection, schema_label: &str)
         doc.extend(docs::prose(description));
     }
     Module {
-        name: String::new(),
+        name: Identifier::default(),
         public: true,
         doc,
         pieces: vec![Piece::Text(format!(
@@ -258,22 +258,19 @@ fn example_call(api: &Api, names: &Names, selection: &Selection) -> String {
         return format!("{reach}. {rule}");
     };
     let (op, op_names) = (&api.operations[index], &names.operations[index]);
-    let mut arguments: Vec<&str> = op
+    let mut arguments: Vec<String> = op
         .parameters
         .iter()
         .zip(&op_names.parameters)
         .filter(|(p, _)| p.location == ParamLocation::Path)
-        .map(|(_, name)| name.as_str())
+        .map(|(_, name)| name.to_string())
         .collect();
     if op_names.params_struct.is_some() {
-        arguments.push("&params");
+        arguments.push("&params".into());
     }
     if let Some(body) = &op.body {
-        arguments.push(if operations::body_is_borrowed(&body.content) {
-            "&body"
-        } else {
-            "body"
-        });
+        let borrowed = operations::body_is_borrowed(&body.content);
+        arguments.push(if borrowed { "&body" } else { "body" }.into());
     }
     format!(
         "{reach}, as in `client.{}().{}({})`. {rule}",
@@ -295,7 +292,11 @@ mod tests {
             .unwrap();
         let selection = Selection::all(&model.api);
         let root = plan(&model.api, &model.names, &selection, "t.yml");
-        let apis = root.children.iter().find(|m| m.name == "apis").unwrap();
+        let apis = root
+            .children
+            .iter()
+            .find(|m| m.name.name() == "apis")
+            .unwrap();
         apis.doc.join("\n")
     }
 

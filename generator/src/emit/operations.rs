@@ -498,7 +498,7 @@ fn params_struct_item(
     let default = all_optional.then(|| quote! { Default, });
     let doc = format!(
         " The query, header and cookie parameters of [`{api_struct}::{}`].",
-        names.method.strip_prefix("r#").unwrap_or(&names.method)
+        names.method.name()
     );
     quote! {
         #[doc = #doc]

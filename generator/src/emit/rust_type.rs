@@ -11,14 +11,47 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 use crate::ir::{Api, Field, Item, Presence, Returns, Scalar, Shape, TypeKind};
-use crate::naming::Names;
+use crate::naming::{Identifier, Names};
 
-/// An identifier token, raw (`r#type`) where the name says so.
-pub fn ident(name: &str) -> Ident {
-    match name.strip_prefix("r#") {
-        Some(raw) => Ident::new_raw(raw, Span::call_site()),
-        None => Ident::new(name, Span::call_site()),
+/// A name the emitters write as one identifier token.
+pub trait ToIdent {
+    /// The token.
+    fn to_ident(&self) -> Ident;
+}
+
+/// Type and variant names, which the naming rules keep clear of keywords.
+impl ToIdent for str {
+    fn to_ident(&self) -> Ident {
+        Ident::new(self, Span::call_site())
     }
+}
+
+impl ToIdent for String {
+    fn to_ident(&self) -> Ident {
+        self.as_str().to_ident()
+    }
+}
+
+impl<T: ToIdent + ?Sized> ToIdent for &T {
+    fn to_ident(&self) -> Ident {
+        (**self).to_ident()
+    }
+}
+
+/// Raw (`r#type`) where the identifier is.
+impl ToIdent for Identifier {
+    fn to_ident(&self) -> Ident {
+        if self.is_raw() {
+            Ident::new_raw(self.name(), Span::call_site())
+        } else {
+            Ident::new(self.name(), Span::call_site())
+        }
+    }
+}
+
+/// The identifier token of a name.
+pub fn ident(name: &(impl ToIdent + ?Sized)) -> Ident {
+    name.to_ident()
 }
 
 /// The prelude names a module writes, short where nothing shadows them.
@@ -311,7 +344,8 @@ mod tests {
 
     #[test]
     fn raw_identifiers_are_raw_tokens() {
-        assert_eq!(ident("r#type").to_string(), "r#type");
+        let raw = crate::naming::snake_name("type", "field");
+        assert_eq!(ident(&raw).to_string(), "r#type");
         assert_eq!(ident("name").to_string(), "name");
     }
 

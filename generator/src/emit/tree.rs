@@ -11,6 +11,7 @@ use std::path::PathBuf;
 
 use crate::error::Error;
 use crate::ir::TypeId;
+use crate::naming::Identifier;
 
 /// How the output is laid out on disk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,7 +39,7 @@ pub enum Piece {
 #[derive(Debug, Clone)]
 pub struct Module {
     /// The module's name (empty for the crate root).
-    pub name: String,
+    pub name: Identifier,
     /// Declared `pub`?
     pub public: bool,
     /// Documentation: inner (`//!`) docs of the module's file in the crate
@@ -56,7 +57,7 @@ pub struct Module {
 #[derive(Debug, Clone)]
 pub struct Rendered {
     /// The module's name (empty for the crate root).
-    pub name: String,
+    pub name: Identifier,
     /// Declared `pub`?
     pub public: bool,
     /// Documentation lines, placed as for [`Module::doc`].
@@ -99,7 +100,7 @@ fn assemble_module(
         name: module.name.clone(),
         public: module.public,
         doc: module.doc.clone(),
-        crate_attributes: if module.name.is_empty() {
+        crate_attributes: if module.name.name().is_empty() {
             vec!["#![forbid(unsafe_code)]".into()]
         } else {
             Vec::new()
@@ -151,9 +152,9 @@ fn crate_files(
     let path = if is_root {
         dir.join("lib.rs")
     } else if module.children.is_empty() {
-        dir.join(format!("{}.rs", file_stem(&module.name)))
+        dir.join(format!("{}.rs", module.name.name()))
     } else {
-        dir.join(file_stem(&module.name)).join("mod.rs")
+        dir.join(module.name.name()).join("mod.rs")
     };
     let mut text = String::from(header);
     let inner = &module.doc[..];
@@ -190,7 +191,7 @@ fn crate_files(
     let child_dir = if is_root {
         dir
     } else {
-        dir.join(file_stem(&module.name))
+        dir.join(module.name.name())
     };
     for child in &module.children {
         crate_files(child, child_dir.clone(), false, header, out);
@@ -235,11 +236,6 @@ fn visibility(module: &Rendered) -> &'static str {
     }
 }
 
-/// The file name of a module: raw identifiers are stored without `r#`.
-fn file_stem(name: &str) -> &str {
-    name.strip_prefix("r#").unwrap_or(name)
-}
-
 // Module docs are written as text, not tokens: a line break here would put
 // the rest of the line into the code, so none gets through, whatever the
 // caller passed.
@@ -267,7 +263,7 @@ mod tests {
 
     fn leaf(name: &str, body: &str) -> Rendered {
         Rendered {
-            name: name.into(),
+            name: Identifier::plain(name),
             public: true,
             doc: vec![format!("The {name} module.")],
             crate_attributes: vec![],
@@ -281,7 +277,7 @@ mod tests {
         let mut runtime = leaf("runtime", "pub use self::a::A;\n");
         runtime.children.push(leaf("a", "pub struct A;\n"));
         Rendered {
-            name: String::new(),
+            name: Identifier::default(),
             public: true,
             doc: vec!["Crate docs.".into()],
             crate_attributes: vec!["#![forbid(unsafe_code)]".into()],

@@ -21,7 +21,7 @@ use super::rust_type::{ident, Std, TypeWriter};
 use crate::ir::{
     Api, Enum, Field, Presence, Scalar, Shape, Struct, TypeDef, TypeId, TypeKind, Union,
 };
-use crate::naming::{Names, UNKNOWN_VARIANT};
+use crate::naming::{Identifier, Names, UNKNOWN_VARIANT};
 
 /// Emits the item (and its impls) for one named type.
 pub fn type_item(api: &Api, names: &Names, id: TypeId) -> TokenStream {
@@ -74,11 +74,10 @@ fn struct_item(
         .zip(&names.fields[id.0])
         .map(|(field, field_name)| struct_field(writer, field, field_name, form));
     let additional = s.additional.as_ref().map(|item| {
-        let field_name = ident(
-            names.additional[id.0]
-                .as_deref()
-                .unwrap_or("additional_properties"),
-        );
+        let field_name = match &names.additional[id.0] {
+            Some(name) => ident(name),
+            None => ident("additional_properties"),
+        };
         let ty = if item.shape == Shape::Any {
             quote! { ::serde_json::Map<#string, ::serde_json::Value> }
         } else {
@@ -131,7 +130,7 @@ fn struct_item(
 fn struct_field(
     writer: &TypeWriter<'_>,
     field: &Field,
-    field_name: &str,
+    field_name: &Identifier,
     form: bool,
 ) -> TokenStream {
     let name = ident(field_name);
@@ -140,8 +139,7 @@ fn struct_field(
     if form {
         return quote! { #doc pub #name: #ty, };
     }
-    let bare = field_name.strip_prefix("r#").unwrap_or(field_name);
-    let rename = (bare != field.wire_name).then(|| {
+    let rename = (field_name.name() != field.wire_name).then(|| {
         let wire = &field.wire_name;
         quote! { rename = #wire, }
     });
@@ -162,7 +160,7 @@ fn struct_field(
 /// The statement that adds one field of a multipart form: files as file
 /// parts, scalars and enums as text, lists part by part, anything else as
 /// JSON text. Absent and `None` fields are left out; `null` is an empty part.
-fn multipart_part(writer: &TypeWriter<'_>, field: &Field, field_name: &str) -> TokenStream {
+fn multipart_part(writer: &TypeWriter<'_>, field: &Field, field_name: &Identifier) -> TokenStream {
     let some = writer.std().some();
     let wire = &field.wire_name;
     let value = ident(field_name);
@@ -255,7 +253,7 @@ fn enum_item(
         std.from(),
     );
     let unknown = ident(UNKNOWN_VARIANT);
-    let variants: Vec<_> = variant_names.iter().map(|v| ident(v)).collect();
+    let variants: Vec<_> = variant_names.iter().map(ident).collect();
     let values: Vec<&str> = e.variants.iter().map(|v| v.value.as_str()).collect();
     let value_docs = values.iter().map(|v| {
         if v.is_empty() {
@@ -389,7 +387,7 @@ fn tagged_union(
     let std = writer.std();
     let (string, box_path, result, ok) = (std.string(), std.boxed(), std.result(), std.ok());
     let unknown = ident(UNKNOWN_VARIANT);
-    let variants: Vec<_> = variant_names.iter().map(|v| ident(v)).collect();
+    let variants: Vec<_> = variant_names.iter().map(ident).collect();
     let tags: Vec<&str> = u
         .variants
         .iter()
@@ -473,7 +471,7 @@ fn untagged_union(
     boxed: &[bool],
 ) -> TokenStream {
     let box_path = writer.std().boxed();
-    let variants = variant_names.iter().map(|v| ident(v));
+    let variants = variant_names.iter().map(ident);
     let payloads = u.variants.iter().zip(boxed).map(|(v, boxed)| {
         let ty = writer.shape(&v.shape);
         if *boxed {
