@@ -19,10 +19,11 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use crate::emit::rust_type::TypeWriter;
+use crate::format;
 use crate::ir::analysis::reachable;
 use crate::ir::{
-    Api, Content, Field, Operation, ParamLocation, Presence, Scalar, Shape, Struct, TypeId,
-    TypeKind,
+    Api, Content, Field, Operation, ParamLocation, Presence, Shape, Struct, TypeId, TypeKind,
 };
 use crate::naming::Names;
 use crate::Model;
@@ -201,6 +202,8 @@ struct Side<'a> {
     types: BTreeMap<&'a str, TypeId>,
     /// Types users build to send: reached from request bodies and parameters.
     sent: Vec<bool>,
+    /// How types are named from the report's point of view: bare.
+    types_path: proc_macro2::TokenStream,
 }
 
 impl<'a> Side<'a> {
@@ -227,70 +230,36 @@ impl<'a> Side<'a> {
             names: &model.names,
             types,
             sent: reachable(api, &requests),
+            types_path: proc_macro2::TokenStream::new(),
         }
+    }
+
+    /// Types as the emitter writes them (see [`format::type_text`]).
+    fn writer(&self) -> TypeWriter<'_> {
+        TypeWriter::new(self.names, &self.types_path)
     }
 
     fn shape(&self, shape: &Shape) -> String {
-        match shape {
-            Shape::Named(id) => self.names.types[id.0].clone(),
-            Shape::Scalar(scalar) => match scalar {
-                Scalar::String => "String",
-                Scalar::Boolean => "bool",
-                Scalar::Int32 => "i32",
-                Scalar::Int64 => "i64",
-                Scalar::Float => "f32",
-                Scalar::Double => "f64",
-                Scalar::Uuid => "Uuid",
-                Scalar::DateTime => "DateTime<Utc>",
-                Scalar::Date => "NaiveDate",
-                Scalar::Binary => "bytes",
-            }
-            .to_string(),
-            Shape::List(item) => format!("Vec<{}>", self.item(&item.shape, item.nullable)),
-            Shape::Map(item) if item.shape == Shape::Any => "Map<String, Value>".into(),
-            Shape::Map(item) => format!(
-                "BTreeMap<String, {}>",
-                self.item(&item.shape, item.nullable)
-            ),
-            Shape::Any => "Value".into(),
-        }
+        format::type_text(self.writer().shape(shape))
     }
 
-    fn item(&self, shape: &Shape, nullable: bool) -> String {
-        if nullable && *shape != Shape::Any {
-            format!("Option<{}>", self.shape(shape))
-        } else {
-            self.shape(shape)
-        }
+    /// A field's type; `form` for the fields of a multipart body.
+    fn field_type(&self, field: &Field, form: bool) -> String {
+        format::type_text(self.writer().field(field, form).0)
     }
 
-    fn field_type(&self, field: &Field) -> String {
-        let mut ty = self.shape(&field.shape);
-        if field.indirect {
-            ty = format!("Box<{ty}>");
-        }
-        match (field.presence, field.nullable) {
-            (Presence::Required, false) => ty,
-            (Presence::Required, true) | (Presence::Optional, false) => format!("Option<{ty}>"),
-            (Presence::Optional, true) => format!("Nullable<{ty}>"),
-        }
-    }
-
-    fn content(&self, content: &Content) -> String {
+    /// A request body's type, and how it is encoded when that is not JSON.
+    fn body(&self, content: &Content) -> String {
+        let ty = format::type_text(self.writer().body(content));
         match content {
-            Content::Json(shape) => self.shape(shape),
-            Content::Multipart(id) => format!("{} (multipart)", self.names.types[id.0]),
-            Content::Form(id) => format!("{} (form)", self.names.types[id.0]),
-            Content::Text => "String".into(),
-            Content::Binary => "Vec<u8>".into(),
-            Content::Empty => "()".into(),
+            Content::Multipart(_) => format!("{ty} (multipart)"),
+            Content::Form(_) => format!("{ty} (form)"),
+            _ => ty,
         }
     }
 
     fn success(&self, operation: &Operation) -> String {
-        operation
-            .success()
-            .map_or_else(|| "()".into(), |r| self.content(&r.content))
+        format::type_text(self.writer().returns(operation.returns()))
     }
 
     fn method_path(&self, index: usize) -> String {
@@ -409,7 +378,7 @@ fn diff_struct(
                 kind: ChangeKind::FieldRemoved,
                 breaking: true,
                 item: format!("{item}::{}", field_name(old, old_id, a, field)),
-                detail: old.field_type(field),
+                detail: old.field_type(field, a.has_binary()),
             });
         }
     }
@@ -425,11 +394,14 @@ fn diff_struct(
                 kind: ChangeKind::FieldAdded,
                 breaking,
                 item: path,
-                detail: new.field_type(field),
+                detail: new.field_type(field, b.has_binary()),
             });
             continue;
         };
-        let (from, to) = (old.field_type(before), new.field_type(field));
+        let (from, to) = (
+            old.field_type(before, a.has_binary()),
+            new.field_type(field, b.has_binary()),
+        );
         if from == to {
             continue;
         }
@@ -576,7 +548,7 @@ fn diff_operation(
     let body = |side: &Side<'_>, op: &Operation| {
         op.body
             .as_ref()
-            .map_or_else(|| "none".to_string(), |body| side.content(&body.content))
+            .map_or_else(|| "none".to_string(), |body| side.body(&body.content))
     };
     let (from, to) = (body(old, a), body(new, b));
     if from != to {

@@ -58,6 +58,35 @@ pub fn format_tokens(
     Ok(out)
 }
 
+/// A Rust type as a reader sees it in reports: formatted as in the
+/// generated code, with the paths of dependencies and the runtime left off
+/// (`Option<DateTime<Utc>>`, `FilePart`).
+pub fn type_text(ty: TokenStream) -> String {
+    let text = syn::parse2::<syn::Type>(ty.clone()).map_or_else(
+        |_| ty.to_string(),
+        |ty| {
+            let file: syn::File = syn::parse_quote! { type T = #ty; };
+            let printed = prettyplease::unparse(&file);
+            printed
+                .trim()
+                .trim_start_matches("type T = ")
+                .trim_end_matches(';')
+                .to_string()
+        },
+    );
+    let mut short = text;
+    for prefix in [
+        "super::runtime::",
+        "::std::collections::",
+        "::serde_json::",
+        "::chrono::",
+        "::uuid::",
+    ] {
+        short = short.replace(prefix, "");
+    }
+    short
+}
+
 fn item_attributes(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
     match item {
         syn::Item::Struct(item) => Some(&mut item.attrs),
@@ -104,6 +133,20 @@ mod tests {
         )
         .expect("parses");
         assert_eq!(text, "impl A {\n    fn a() {}\n    fn b() {\n        let x = 1;\n    }\n\n    const C: u8 = 1;\n}\n");
+    }
+
+    #[test]
+    fn types_read_as_in_the_code_without_dependency_paths() {
+        assert_eq!(
+            type_text(
+                quote! { super::runtime::Nullable<Vec<::chrono::DateTime<::chrono::Utc> > > }
+            ),
+            "Nullable<Vec<DateTime<Utc>>>"
+        );
+        assert_eq!(
+            type_text(quote! { ::std::collections::BTreeMap<String, ::uuid::Uuid> }),
+            "BTreeMap<String, Uuid>"
+        );
     }
 
     #[test]

@@ -176,3 +176,68 @@ fn operations_added_are_compatible_and_removed_or_retyped_ones_are_not() {
     let (kind, breaking, _) = only(&report(&old, &retyped));
     assert_eq!((kind, breaking), (ChangeKind::ParameterChanged, true));
 }
+
+/// The report names types exactly as the generated code writes them: a
+/// file in a multipart body is a `FilePart`, a 204 that declares a body
+/// returns an `Option`.
+#[test]
+fn reported_types_are_the_generated_types() {
+    let paths = |status: u16| {
+        format!(
+            concat!(
+                "  /things/{{id}}/:\n",
+                "    get:\n      operationId: things_retrieve\n      tags: [things]\n",
+                "      parameters: [{{name: id, in: path, required: true, schema: {{type: integer}}}}]\n",
+                "      responses: {{'{status}': {{description: ok, content: {{application/json: {{schema: {{$ref: '#/components/schemas/Thing'}}}}}}}}}}\n",
+                "  /uploads/:\n",
+                "    post:\n      operationId: things_upload\n      tags: [things]\n",
+                "      requestBody: {{content: {{multipart/form-data: {{schema: {{$ref: '#/components/schemas/Upload'}}}}}}}}\n",
+                "      responses: {{'204': {{description: done}}}}\n",
+            ),
+            status = status
+        )
+    };
+    let schemas = |file_format: &str| {
+        format!(
+            "{BASE}    Upload:\n      type: object\n      properties: {{file: {{type: string{file_format}}}, note: {{type: string, format: binary}}}}\n      required: [file]\n"
+        )
+    };
+    let old = schema(&paths(200), &schemas(""));
+    let new = schema(&paths(204), &schemas(", format: binary"));
+    let report = report(&old, &new);
+    let detail = |kind: ChangeKind| {
+        report
+            .changes
+            .iter()
+            .find(|c| c.kind == kind)
+            .map(|c| c.detail.clone())
+            .unwrap_or_else(|| panic!("no {kind:?} in {}", report.to_text()))
+    };
+    assert_eq!(detail(ChangeKind::FieldRetyped), "String -> FilePart");
+    assert_eq!(
+        detail(ChangeKind::ResponseChanged),
+        "Thing -> Option<Thing>"
+    );
+
+    let generated = Generator::from_source(Source::new("s.yml", new))
+        .generate()
+        .expect("generates");
+    let text = |path: &str| {
+        generated
+            .files
+            .iter()
+            .find(|f| f.path.to_str() == Some(path))
+            .map(|f| f.contents.clone())
+            .unwrap_or_else(|| panic!("no {path}"))
+    };
+    assert!(
+        text("src/types.rs").contains("pub file: super::runtime::FilePart,"),
+        "{}",
+        text("src/types.rs")
+    );
+    assert!(
+        text("src/apis/things.rs").contains("-> Result<Option<types::Thing>, Error>"),
+        "{}",
+        text("src/apis/things.rs")
+    );
+}

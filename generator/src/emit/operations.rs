@@ -351,24 +351,15 @@ pub(super) fn body_is_borrowed(content: &Content) -> bool {
 
 /// The body argument and the statement that sends it.
 fn body_argument(ctx: &Ctx<'_>, content: &Content) -> (TokenStream, TokenStream) {
-    let (ty, send) = match content {
-        Content::Json(shape) => (ctx.writer.shape(shape), quote! { request.json(body)?; }),
-        Content::Multipart(id) => (
-            ctx.writer.shape(&Shape::Named(*id)),
-            quote! { request.multipart(body.into_multipart()?); },
-        ),
-        Content::Form(id) => (
-            ctx.writer.shape(&Shape::Named(*id)),
-            quote! { request.form(body)?; },
-        ),
-        Content::Text => (
-            quote! { String },
-            quote! { request.raw("text/plain; charset=utf-8", body); },
-        ),
-        Content::Binary | Content::Empty => (
-            quote! { Vec<u8> },
-            quote! { request.raw("application/octet-stream", body); },
-        ),
+    let ty = ctx.writer.body(content);
+    let send = match content {
+        Content::Json(_) => quote! { request.json(body)?; },
+        Content::Multipart(_) => quote! { request.multipart(body.into_multipart()?); },
+        Content::Form(_) => quote! { request.form(body)?; },
+        Content::Text => quote! { request.raw("text/plain; charset=utf-8", body); },
+        Content::Binary | Content::Empty => {
+            quote! { request.raw("application/octet-stream", body); }
+        }
     };
     if body_is_borrowed(content) {
         (quote! { &#ty }, send)

@@ -10,7 +10,7 @@
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::ir::{Api, Field, Item, Presence, Returns, Scalar, Shape, TypeKind};
+use crate::ir::{Api, Content, Field, Item, Presence, Returns, Scalar, Shape, TypeKind};
 use crate::naming::{Identifier, Names};
 
 /// A name the emitters write as one identifier token.
@@ -288,6 +288,19 @@ impl TypeWriter<'_> {
             }
             Returns::Text(_) => self.std.string(),
             Returns::Bytes(_) => {
+                let vec = self.std.vec();
+                quote! { #vec<u8> }
+            }
+        }
+    }
+
+    /// The type a request body is given as (the operation may borrow it).
+    pub fn body(&self, content: &Content) -> TokenStream {
+        match content {
+            Content::Json(shape) => self.shape(shape),
+            Content::Multipart(id) | Content::Form(id) => self.shape(&Shape::Named(*id)),
+            Content::Text => self.std.string(),
+            Content::Binary | Content::Empty => {
                 let vec = self.std.vec();
                 quote! { #vec<u8> }
             }
