@@ -105,8 +105,15 @@ async fn a_body_over_the_limit_is_refused_not_buffered() {
         .build()
         .expect("client");
     let error = retrieve(&client).await;
-    assert!(matches!(error, Error::Request(_)), "{error:?}");
-    assert!(error.to_string().contains("exceeds"), "{error}");
+    let Error::TooLarge(too_large) = &error else {
+        panic!("not TooLarge: {error:?}");
+    };
+    assert_eq!((too_large.status(), too_large.limit()), (200, 1024 * 1024));
+    assert_eq!(error.status(), Some(200));
+    assert!(
+        error.to_string().contains("exceeds 1048576 bytes"),
+        "{error}"
+    );
 }
 
 #[tokio::test]

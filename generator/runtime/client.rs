@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use reqwest::header::{HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE, COOKIE};
 
-use super::error::{Failure, RequestError, TransportError};
+use super::error::{Failure, RequestError, TooLargeError, TransportError};
 use super::request::{Auth, Body, Request, Response};
 
 /// The path prefix every operation path is relative to (`/api/v3`).
@@ -314,10 +314,7 @@ impl Client {
         let mut body = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(hide)? {
             if body.len() + chunk.len() > limit {
-                return Err(RequestError::new(format!(
-                    "the response body exceeds {limit} bytes (see ClientBuilder::max_response_bytes)"
-                ))
-                .into());
+                return Err(TooLargeError::new(status, limit).into());
             }
             body.extend_from_slice(&chunk);
         }

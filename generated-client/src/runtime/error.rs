@@ -17,6 +17,14 @@ pub enum Failure {
     Transport(TransportError),
     /// A response arrived but its body is not what the operation declares.
     Decode(DecodeError),
+    /// A response arrived with a body over the client's size limit.
+    TooLarge(TooLargeError),
+}
+
+impl From<TooLargeError> for Failure {
+    fn from(error: TooLargeError) -> Self {
+        Self::TooLarge(error)
+    }
 }
 
 impl From<RequestError> for Failure {
@@ -66,6 +74,43 @@ impl fmt::Display for RequestError {
 }
 
 impl std::error::Error for RequestError {}
+
+/// A response whose body is larger than the client reads
+/// (`ClientBuilder::max_response_bytes`): reading stopped at the limit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TooLargeError {
+    status: u16,
+    limit: usize,
+}
+
+impl TooLargeError {
+    /// A response with `status` whose body went past `limit` bytes.
+    pub fn new(status: u16, limit: usize) -> Self {
+        Self { status, limit }
+    }
+
+    /// The HTTP status of the response.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The limit it went past, in bytes.
+    pub fn limit(&self) -> usize {
+        self.limit
+    }
+}
+
+impl fmt::Display for TooLargeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the body of the status {} response exceeds {} bytes (see ClientBuilder::max_response_bytes)",
+            self.status, self.limit
+        )
+    }
+}
+
+impl std::error::Error for TooLargeError {}
 
 /// No (complete) response: the connection failed, TLS failed, the server
 /// hung up, or the configured timeout passed.

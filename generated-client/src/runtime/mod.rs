@@ -13,7 +13,9 @@ pub mod union;
 
 pub use self::client::{http_client_builder, Client, ClientBuilder, RetryPolicy};
 pub use self::enums::deserialize_enum;
-pub use self::error::{DecodeError, Failure, RequestError, StatusError, TransportError};
+pub use self::error::{
+    DecodeError, Failure, RequestError, StatusError, TooLargeError, TransportError,
+};
 pub use self::multipart::{FilePart, Multipart};
 pub use self::nullable::Nullable;
 pub use self::pagination::{pages, paginate, Page};

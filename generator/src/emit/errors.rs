@@ -13,7 +13,7 @@ use super::docs::code;
 use super::rust_type::ident;
 use super::Selection;
 use crate::ir::{Api, ErrorBody, TypeId};
-use crate::naming::Names;
+use crate::naming::{FixedErrorVariant, Names};
 
 /// The `error` module's items.
 pub fn error_module(api: &Api, names: &Names, selection: &Selection) -> TokenStream {
@@ -72,6 +72,27 @@ pub fn error_module(api: &Api, names: &Names, selection: &Selection) -> TokenStr
         quote! { #cfg Self::#variant { .. } => None, }
     });
 
+    let fixed_variants = FixedErrorVariant::ALL.map(|variant| (variant, ident(variant.name())));
+    let fixed = fixed_variants.iter().map(|(variant, name)| {
+        let (doc, payload) = fixed_variant(*variant);
+        let doc = doc.iter().map(|line| format!(" {line}"));
+        quote! { #(#[doc = #doc])* #name(super::runtime::#payload), }
+    });
+    let fixed_status_arms = fixed_variants.iter().map(|(variant, name)| match variant {
+        FixedErrorVariant::Status | FixedErrorVariant::Decode | FixedErrorVariant::TooLarge => {
+            quote! { Self::#name(error) => Some(error.status()), }
+        }
+        FixedErrorVariant::Timeout | FixedErrorVariant::Transport | FixedErrorVariant::Request => {
+            quote! { Self::#name(_) => None, }
+        }
+    });
+    let fixed_display_arms = fixed_variants.iter().map(|(_, name)| {
+        quote! { Self::#name(error) => ::core::fmt::Display::fmt(error, f), }
+    });
+    let fixed_source_arms = fixed_variants.iter().map(|(_, name)| {
+        quote! { Self::#name(error) => Some(error), }
+    });
+
     // Each table some selected operation uses, with the tags that use it.
     let mut tags_of: Vec<Vec<usize>> = vec![Vec::new(); api.error_tables.len()];
     let selected = api
@@ -108,23 +129,13 @@ pub fn error_module(api: &Api, names: &Names, selection: &Selection) -> TokenStr
         /// [`Error::Status`] with the raw response kept. Failures before a
         /// response are [`Error::Transport`], [`Error::Timeout`] or
         /// [`Error::Request`]; a body that does not decode is
-        /// [`Error::Decode`], with the path where decoding failed.
+        /// [`Error::Decode`], with the path where decoding failed, and one
+        /// over the size limit is [`Error::TooLarge`].
         #[derive(Debug)]
         #[non_exhaustive]
         pub enum Error {
             #(#typed)*
-            /// A status the operation does not declare, kept whole: status,
-            /// headers and raw body.
-            Status(super::runtime::StatusError),
-            /// A response whose body does not decode as declared.
-            Decode(super::runtime::DecodeError),
-            /// No response within the configured timeout.
-            Timeout(super::runtime::TransportError),
-            /// No response: the connection or TLS failed, or the server hung up.
-            Transport(super::runtime::TransportError),
-            /// The request could not be built from the arguments (a header
-            /// value with a line break, a path parameter of `..`, ...).
-            Request(super::runtime::RequestError),
+            #(#fixed)*
         }
 
         impl Error {
@@ -132,9 +143,7 @@ pub fn error_module(api: &Api, names: &Names, selection: &Selection) -> TokenStr
             pub fn status(&self) -> Option<u16> {
                 match self {
                     #(#status_arms)*
-                    Self::Status(error) => Some(error.status()),
-                    Self::Decode(error) => Some(error.status()),
-                    Self::Timeout(_) | Self::Transport(_) | Self::Request(_) => None,
+                    #(#fixed_status_arms)*
                 }
             }
         }
@@ -143,10 +152,7 @@ pub fn error_module(api: &Api, names: &Names, selection: &Selection) -> TokenStr
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 match self {
                     #(#display_arms)*
-                    Self::Status(error) => ::core::fmt::Display::fmt(error, f),
-                    Self::Decode(error) => ::core::fmt::Display::fmt(error, f),
-                    Self::Timeout(error) | Self::Transport(error) => ::core::fmt::Display::fmt(error, f),
-                    Self::Request(error) => ::core::fmt::Display::fmt(error, f),
+                    #(#fixed_display_arms)*
                 }
             }
         }
@@ -155,10 +161,7 @@ pub fn error_module(api: &Api, names: &Names, selection: &Selection) -> TokenStr
             fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
                 match self {
                     #(#source_arms)*
-                    Self::Status(error) => Some(error),
-                    Self::Decode(error) => Some(error),
-                    Self::Timeout(error) | Self::Transport(error) => Some(error),
-                    Self::Request(error) => Some(error),
+                    #(#fixed_source_arms)*
                 }
             }
         }
@@ -170,6 +173,7 @@ pub fn error_module(api: &Api, names: &Names, selection: &Selection) -> TokenStr
                     super::runtime::Failure::Transport(error) if error.is_timeout() => Self::Timeout(error),
                     super::runtime::Failure::Transport(error) => Self::Transport(error),
                     super::runtime::Failure::Decode(error) => Self::Decode(error),
+                    super::runtime::Failure::TooLarge(error) => Self::TooLarge(error),
                 }
             }
         }
@@ -182,6 +186,46 @@ pub fn error_module(api: &Api, names: &Names, selection: &Selection) -> TokenStr
 
         #(#functions)*
     }
+}
+
+/// A fixed variant's documentation lines and the runtime type it carries.
+fn fixed_variant(variant: FixedErrorVariant) -> (&'static [&'static str], proc_macro2::Ident) {
+    let (doc, payload): (&[&str], _) = match variant {
+        FixedErrorVariant::Status => (
+            &[
+                "A status the operation does not declare, kept whole: status,",
+                "headers and raw body.",
+            ],
+            "StatusError",
+        ),
+        FixedErrorVariant::Decode => (
+            &["A response whose body does not decode as declared."],
+            "DecodeError",
+        ),
+        FixedErrorVariant::TooLarge => (
+            &[
+                "A response whose body is larger than the client reads",
+                "([`ClientBuilder::max_response_bytes`](super::ClientBuilder::max_response_bytes)).",
+            ],
+            "TooLargeError",
+        ),
+        FixedErrorVariant::Timeout => (
+            &["No response within the configured timeout."],
+            "TransportError",
+        ),
+        FixedErrorVariant::Transport => (
+            &["No response: the connection or TLS failed, or the server hung up."],
+            "TransportError",
+        ),
+        FixedErrorVariant::Request => (
+            &[
+                "The request could not be built from the arguments (a header",
+                "value with a line break, a path parameter of `..`, ...).",
+            ],
+            "RequestError",
+        ),
+    };
+    (doc, format_ident!("{}", payload))
 }
 
 fn error_fn(

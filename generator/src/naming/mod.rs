@@ -33,10 +33,47 @@ use words::{camel_name, shape_word};
 /// The name the catch-all variant of enums and tagged unions takes.
 pub const UNKNOWN_VARIANT: &str = "Unknown";
 
-/// The variants of the generated `Error` that every crate has (the error
-/// emitter writes them, in this order); typed error bodies get variants
-/// named after their types, beside these.
-pub const FIXED_ERROR_VARIANTS: [&str; 5] = ["Status", "Decode", "Timeout", "Transport", "Request"];
+/// The variants of the generated `Error` that every crate has; typed error
+/// bodies get variants named after their types, beside these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FixedErrorVariant {
+    /// A status the operation does not declare.
+    Status,
+    /// A body that does not decode.
+    Decode,
+    /// A body over the size limit.
+    TooLarge,
+    /// No response in time.
+    Timeout,
+    /// No response.
+    Transport,
+    /// A request that cannot be built.
+    Request,
+}
+
+impl FixedErrorVariant {
+    /// Every one, in the order the `Error` enum lists them.
+    pub const ALL: [Self; 6] = [
+        Self::Status,
+        Self::Decode,
+        Self::TooLarge,
+        Self::Timeout,
+        Self::Transport,
+        Self::Request,
+    ];
+
+    /// The variant's identifier.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Status => "Status",
+            Self::Decode => "Decode",
+            Self::TooLarge => "TooLarge",
+            Self::Timeout => "Timeout",
+            Self::Transport => "Transport",
+            Self::Request => "Request",
+        }
+    }
+}
 
 /// Names an API module imports or takes from the prelude; its own types
 /// (the tag's struct, parameter structs) avoid them.
@@ -132,8 +169,8 @@ pub fn assign(api: &Api, file: &str) -> (Names, Vec<Diagnostic>) {
     }
     namer.operations(api, &mut names);
     let mut variants = Taken::default();
-    for fixed in FIXED_ERROR_VARIANTS {
-        variants.claim_text(fixed);
+    for fixed in FixedErrorVariant::ALL {
+        variants.claim_text(fixed.name());
     }
     for error_type in &api.error_types {
         let def = api.ty(error_type.id);

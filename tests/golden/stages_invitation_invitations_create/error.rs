@@ -8,7 +8,8 @@
 /// [`Error::Status`] with the raw response kept. Failures before a
 /// response are [`Error::Transport`], [`Error::Timeout`] or
 /// [`Error::Request`]; a body that does not decode is
-/// [`Error::Decode`], with the path where decoding failed.
+/// [`Error::Decode`], with the path where decoding failed, and one
+/// over the size limit is [`Error::TooLarge`].
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
@@ -31,6 +32,9 @@ pub enum Error {
     Status(super::runtime::StatusError),
     /// A response whose body does not decode as declared.
     Decode(super::runtime::DecodeError),
+    /// A response whose body is larger than the client reads
+    /// ([`ClientBuilder::max_response_bytes`](super::ClientBuilder::max_response_bytes)).
+    TooLarge(super::runtime::TooLargeError),
     /// No response within the configured timeout.
     Timeout(super::runtime::TransportError),
     /// No response: the connection or TLS failed, or the server hung up.
@@ -48,7 +52,10 @@ impl Error {
             Self::GenericError { status, .. } => Some(*status),
             Self::Status(error) => Some(error.status()),
             Self::Decode(error) => Some(error.status()),
-            Self::Timeout(_) | Self::Transport(_) | Self::Request(_) => None,
+            Self::TooLarge(error) => Some(error.status()),
+            Self::Timeout(_) => None,
+            Self::Transport(_) => None,
+            Self::Request(_) => None,
         }
     }
 }
@@ -76,9 +83,9 @@ impl ::core::fmt::Display for Error {
             }
             Self::Status(error) => ::core::fmt::Display::fmt(error, f),
             Self::Decode(error) => ::core::fmt::Display::fmt(error, f),
-            Self::Timeout(error) | Self::Transport(error) => {
-                ::core::fmt::Display::fmt(error, f)
-            }
+            Self::TooLarge(error) => ::core::fmt::Display::fmt(error, f),
+            Self::Timeout(error) => ::core::fmt::Display::fmt(error, f),
+            Self::Transport(error) => ::core::fmt::Display::fmt(error, f),
             Self::Request(error) => ::core::fmt::Display::fmt(error, f),
         }
     }
@@ -91,7 +98,9 @@ impl ::std::error::Error for Error {
             Self::GenericError { .. } => None,
             Self::Status(error) => Some(error),
             Self::Decode(error) => Some(error),
-            Self::Timeout(error) | Self::Transport(error) => Some(error),
+            Self::TooLarge(error) => Some(error),
+            Self::Timeout(error) => Some(error),
+            Self::Transport(error) => Some(error),
             Self::Request(error) => Some(error),
         }
     }
@@ -106,6 +115,7 @@ impl From<super::runtime::Failure> for Error {
             }
             super::runtime::Failure::Transport(error) => Self::Transport(error),
             super::runtime::Failure::Decode(error) => Self::Decode(error),
+            super::runtime::Failure::TooLarge(error) => Self::TooLarge(error),
         }
     }
 }
