@@ -3,6 +3,7 @@
 //! summary to standard error.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -87,7 +88,7 @@ impl CheckServer {
             probe.save(api, dir)?;
         }
         let findings = Findings::of(&model, &probe);
-        findings.print(&model);
+        crate::print_out(&findings.text(&model))?;
         let source = format!("{} (authentik {})", server.url(), api.info.version);
         summary(&model, &probe, &findings, &source, started);
         if let Some(path) = &self.write_overrides {
@@ -225,11 +226,14 @@ impl Findings {
         findings
     }
 
-    fn print(&self, model: &Model) {
+    /// The findings, a line each.
+    fn text(&self, model: &Model) -> String {
         let api = &model.api;
+        let mut out = String::new();
         for (op, mismatches) in &self.mismatched {
             let operation = &api.operations[*op];
-            println!(
+            let _ = writeln!(
+                out,
                 "{}: GET {}{} does not decode",
                 operation.id, api.base_path, operation.path
             );
@@ -243,18 +247,24 @@ impl Findings {
                     .fix
                     .as_ref()
                     .map_or_else(|| "no override can say it".to_string(), describe_fix);
-                println!(
+                let _ = writeln!(
+                    out,
                     "  at {}: the schema says {}, the server sent {}{more}; correction: {fix}",
                     mismatch.path, mismatch.expected, mismatch.found
                 );
             }
             if mismatches.len() > SHOWN {
-                println!("  and {} more kinds of mismatch", mismatches.len() - SHOWN);
+                let _ = writeln!(
+                    out,
+                    "  and {} more kinds of mismatch",
+                    mismatches.len() - SHOWN
+                );
             }
         }
         for (op, statuses) in &self.refused {
             let operation = &api.operations[*op];
-            println!(
+            let _ = writeln!(
+                out,
                 "{}: GET {}{} answered {} (an error status: not checked)",
                 operation.id,
                 api.base_path,
@@ -267,15 +277,17 @@ impl Findings {
             );
         }
         for (op, targets) in &self.gone {
-            println!(
+            let _ = writeln!(
+                out,
                 "{}: GET {} answered 404: gone since it was listed (not checked)",
                 api.operations[*op].id,
                 targets.join(", ")
             );
         }
         for (op, why) in &self.failures {
-            println!("{}: {why}", api.operations[*op].id);
+            let _ = writeln!(out, "{}: {why}", api.operations[*op].id);
         }
+        out
     }
 }
 

@@ -37,14 +37,19 @@ pub fn format_tokens(
     if let Some(cfg) = cfg {
         let attributes = syn::Attribute::parse_outer.parse2(cfg).map_err(internal)?;
         for item in &mut file.items {
-            if let Some(attrs) = item_attributes(item) {
-                // After the item's documentation, before its other attributes.
-                let at = attrs
-                    .iter()
-                    .take_while(|a| a.path().is_ident("doc"))
-                    .count();
-                attrs.splice(at..at, attributes.iter().cloned());
-            }
+            // An item that cannot carry the `cfg` would escape its feature.
+            let attrs = item_attributes(item).ok_or_else(|| {
+                Error::general(
+                    ErrorKind::Internal,
+                    format!("an item generated for {what} cannot carry its feature's #[cfg]; this is a bug in authentik-codegen"),
+                )
+            })?;
+            // After the item's documentation, before its other attributes.
+            let at = attrs
+                .iter()
+                .take_while(|a| a.path().is_ident("doc"))
+                .count();
+            attrs.splice(at..at, attributes.iter().cloned());
         }
     }
     let mut out = String::new();
@@ -87,15 +92,23 @@ pub fn type_text(ty: TokenStream) -> String {
     short
 }
 
+/// The attributes of an item; `None` for raw tokens, which have none.
 fn item_attributes(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
     match item {
-        syn::Item::Struct(item) => Some(&mut item.attrs),
-        syn::Item::Enum(item) => Some(&mut item.attrs),
-        syn::Item::Impl(item) => Some(&mut item.attrs),
-        syn::Item::Type(item) => Some(&mut item.attrs),
-        syn::Item::Fn(item) => Some(&mut item.attrs),
         syn::Item::Const(item) => Some(&mut item.attrs),
+        syn::Item::Enum(item) => Some(&mut item.attrs),
+        syn::Item::ExternCrate(item) => Some(&mut item.attrs),
+        syn::Item::Fn(item) => Some(&mut item.attrs),
+        syn::Item::ForeignMod(item) => Some(&mut item.attrs),
+        syn::Item::Impl(item) => Some(&mut item.attrs),
+        syn::Item::Macro(item) => Some(&mut item.attrs),
         syn::Item::Mod(item) => Some(&mut item.attrs),
+        syn::Item::Static(item) => Some(&mut item.attrs),
+        syn::Item::Struct(item) => Some(&mut item.attrs),
+        syn::Item::Trait(item) => Some(&mut item.attrs),
+        syn::Item::TraitAlias(item) => Some(&mut item.attrs),
+        syn::Item::Type(item) => Some(&mut item.attrs),
+        syn::Item::Union(item) => Some(&mut item.attrs),
         syn::Item::Use(item) => Some(&mut item.attrs),
         _ => None,
     }
@@ -155,6 +168,17 @@ mod tests {
         assert_eq!(error.kind, ErrorKind::Internal);
         let text = format_tokens(quote! { struct A { x: u8 } }, "a test", None).expect("parses");
         assert_eq!(text, "struct A {\n    x: u8,\n}\n");
+    }
+
+    #[test]
+    fn every_kind_of_item_gets_the_cfg() {
+        let text = format_tokens(
+            quote! { static S: u8 = 1; trait T {} macro_rules! m { () => {} } union U { a: u8 } },
+            "a test",
+            Some(quote! { #[cfg(feature = "x")] }),
+        )
+        .expect("parses");
+        assert_eq!(text.matches("#[cfg(feature = \"x\")]").count(), 4, "{text}");
     }
 
     #[test]

@@ -183,15 +183,11 @@ impl Generator {
     pub fn model(&self) -> Result<Model, Error> {
         let started = Instant::now();
         let document = self.document()?;
-        if self.strict {
-            if let Some(first) = document.diagnostics.first() {
-                return Err(first.clone().into_error());
-            }
-        }
-        let load = started.elapsed();
-        let mut model = self.model_of(&document.openapi, &document.name)?;
+        let load_time = started.elapsed();
+        let mut model = self.build_model(&document.openapi, &document.name)?;
         model.diagnostics.splice(0..0, document.diagnostics);
-        model.load = load;
+        model.load_time = load_time;
+        self.check_strict(&model.diagnostics)?;
         Ok(model)
     }
 
@@ -199,41 +195,54 @@ impl Generator {
     /// [`Generator::document`]); `file` names it in messages.
     /// [`Generator::model`] is this after loading.
     pub fn model_of(&self, document: &openapiv3::OpenAPI, file: &str) -> Result<Model, Error> {
+        let model = self.build_model(document, file)?;
+        self.check_strict(&model.diagnostics)?;
+        Ok(model)
+    }
+
+    fn build_model(&self, document: &openapiv3::OpenAPI, file: &str) -> Result<Model, Error> {
         let started = Instant::now();
-        let built = lower::lower(document, file)?;
-        let mut api = built.api;
+        let lowered = lower::lower(document, file)?;
+        let mut api = lowered.api;
         ir::analysis::check_aliases(&api, file)?;
         ir::analysis::check_inhabited(&api, file)?;
         ir::analysis::indirection(&mut api);
         ir::analysis::facts(&mut api);
         let (names, naming_diagnostics) = naming::assign(&api, file);
-        let mut diagnostics = built.diagnostics;
+        let mut diagnostics = lowered.diagnostics;
         diagnostics.extend(naming_diagnostics);
-        if self.strict {
-            if let Some(first) = diagnostics.first().cloned() {
-                let mut error = first.into_error();
-                if diagnostics.len() > 1 {
-                    error.message.push_str(&format!(
-                        " (and {} more problems; run without --strict to see them all)",
-                        diagnostics.len() - 1
-                    ));
-                }
-                return Err(error);
-            }
-        }
         Ok(Model {
             api,
             names,
             diagnostics,
-            left_out: built.left_out,
+            left_out: lowered.left_out,
             schema_label: schema_label(file),
-            load: Duration::ZERO,
-            model: started.elapsed(),
+            load_time: Duration::ZERO,
+            build_time: started.elapsed(),
         })
+    }
+
+    /// In strict mode, the first warning as the error, saying how many more
+    /// there are.
+    fn check_strict(&self, diagnostics: &[Diagnostic]) -> Result<(), Error> {
+        let Some(first) = diagnostics.first().filter(|_| self.strict) else {
+            return Ok(());
+        };
+        let mut error = first.clone().into_error();
+        if diagnostics.len() > 1 {
+            error.message.push_str(&format!(
+                " (and {} more problems; run without --strict to see them all)",
+                diagnostics.len() - 1
+            ));
+        }
+        Err(error)
     }
 
     /// Runs the pipeline and returns the files in memory.
     pub fn generate(&self) -> Result<Generated, Error> {
+        if self.layout == Layout::Crate {
+            check_crate_name(&self.crate_name)?;
+        }
         let model = self.model()?;
         let emitting = Instant::now();
         let emission = Emission::new(self, &model)?;
@@ -260,8 +269,8 @@ impl Generator {
             operations: selection.operations.iter().filter(|o| **o).count(),
             left_out: model.left_out.len(),
             lines: files.iter().map(|f| f.contents.lines().count()).sum(),
-            load: model.load,
-            model: model.model,
+            load: model.load_time,
+            model: model.build_time,
             emit: emitting.elapsed(),
         };
         Ok(Generated {
@@ -378,10 +387,11 @@ pub struct Model {
     pub left_out: Vec<LeftOut>,
     /// The schema's file name, as generated files cite it.
     pub schema_label: String,
-    /// Reading and parsing the schema, overrides included.
-    pub load: Duration,
-    /// Resolving, building the IR, analysis and naming.
-    pub model: Duration,
+    /// How long reading and parsing the schema took, overrides included
+    /// (zero for [`Generator::model_of`], which starts from a document).
+    pub load_time: Duration,
+    /// How long lowering, analysis and naming took.
+    pub build_time: Duration,
 }
 
 /// The output of [`Generator::generate`].
@@ -419,7 +429,8 @@ pub struct Written {
 pub struct Stats {
     /// Types emitted.
     pub types: usize,
-    /// Operations in the model.
+    /// Operations emitted: the model's, or those chosen with
+    /// [`Generator::only_operations`].
     pub operations: usize,
     /// Operations left out.
     pub left_out: usize,
@@ -431,6 +442,42 @@ pub struct Stats {
     pub model: Duration,
     /// Emitting and formatting.
     pub emit: Duration,
+}
+
+/// Refuses a name cargo would refuse in the generated `Cargo.toml`, before
+/// anything is written: ASCII letters, digits, `-` and `_`, not starting
+/// with a digit, and not a Rust keyword (the library is named after it).
+fn check_crate_name(name: &str) -> Result<(), Error> {
+    let problem = if name.is_empty() {
+        Some("it is empty")
+    } else if let Some(bad) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
+    {
+        return Err(crate_name_error(
+            name,
+            &format!("it contains {bad:?}; use ASCII letters, digits, `-` and `_`"),
+        ));
+    } else if name.starts_with(|c: char| c.is_ascii_digit()) {
+        Some("it starts with a digit")
+    } else if naming::Identifier::keyword_safe(name.replace('-', "_")).to_string()
+        != name.replace('-', "_")
+    {
+        Some("it is a Rust keyword")
+    } else {
+        None
+    };
+    match problem {
+        Some(problem) => Err(crate_name_error(name, problem)),
+        None => Ok(()),
+    }
+}
+
+fn crate_name_error(name: &str, problem: &str) -> Error {
+    Error::general(
+        ErrorKind::Invalid,
+        format!("{name:?} cannot be the generated crate's name: {problem}"),
+    )
 }
 
 /// How generated files name their schema: the file name only, so the output

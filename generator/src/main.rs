@@ -79,9 +79,9 @@ impl DiffArgs {
                     e.to_string(),
                 )
             })?;
-            println!("{json}");
+            print_out(&format!("{json}\n"))?;
         } else {
-            print!("{}", report.to_text());
+            print_out(&report.to_text())?;
         }
         if self.fail_on_breaking && report.breaking() > 0 {
             eprintln!("authentik-codegen: {} breaking changes", report.breaking());
@@ -188,6 +188,22 @@ fn main() -> ExitCode {
         eprintln!("error: {error}");
         ExitCode::from(2)
     })
+}
+
+/// Writes a report to standard output. A reader that stops early (`| head`)
+/// ends the output quietly; any other failure to write is an error.
+fn print_out(text: &str) -> Result<(), authentik_codegen::Error> {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(authentik_codegen::Error::general(
+                authentik_codegen::ErrorKind::Io,
+                format!("cannot write to standard output: {e}"),
+            ))
+        }
+        _ => Ok(()),
+    }
 }
 
 fn report(generated: &Generated) {

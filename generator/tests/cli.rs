@@ -269,3 +269,68 @@ fn diff_reports_changes_and_can_gate_on_breaking_ones() {
     assert_eq!(same.status.code(), Some(0));
     std::fs::remove_dir_all(dir).expect("cleanup");
 }
+
+#[test]
+fn a_reader_that_stops_early_ends_the_report_quietly() {
+    let schemas = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/schemas");
+    let (old, new) = (
+        schemas.join("authentik-2024.8.3.yml"),
+        schemas.join("authentik-2026.11.0-rc1.yml"),
+    );
+    let (old, new) = if old.is_file() && new.is_file() {
+        (old, new)
+    } else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{} is missing and CI is set",
+            schemas.display()
+        );
+        // Any two schemas with a long report will do.
+        (embedded_schema(), embedded_schema())
+    };
+    let mut child = Command::new(env!("CARGO_BIN_EXE_authentik-codegen"))
+        .args(["diff"])
+        .arg(&old)
+        .arg(&new)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    // Read one line, then hang up, as `| head -1` does.
+    let mut stdout = child.stdout.take().expect("piped");
+    let mut first = [0u8; 1];
+    std::io::Read::read_exact(&mut stdout, &mut first).expect("some output");
+    drop(stdout);
+    let output = child.wait_with_output().expect("exits");
+    let stderr = stderr(&output);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(!stderr.contains("Broken pipe"), "{stderr}");
+    assert!(output.status.success(), "{:?}: {stderr}", output.status);
+}
+
+#[test]
+fn a_crate_name_cargo_refuses_is_refused_before_writing() {
+    let dir = scratch("crate-name");
+    let out = dir.join("client");
+    let schema = embedded_schema();
+    for (name, problem) in [
+        ("bad name!", "it contains ' '"),
+        ("", "it is empty"),
+        ("1client", "it starts with a digit"),
+        ("fn", "it is a Rust keyword"),
+    ] {
+        let output = codegen(&[
+            "generate",
+            "--schema",
+            schema.to_str().expect("utf-8"),
+            "--out",
+            out.to_str().expect("utf-8"),
+            "--crate-name",
+            name,
+        ]);
+        let stderr = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{name}: {stderr}");
+        assert!(stderr.contains(problem), "{name}: {stderr}");
+        assert!(!out.exists(), "{name}: wrote {}", out.display());
+    }
+}

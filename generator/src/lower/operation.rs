@@ -617,6 +617,34 @@ mod tests {
         assert!(encoding_of("application/octet-stream") == Encoding::Binary);
     }
 
+    /// An operation left out leaves one warning, its reason: nothing of
+    /// what lowering it said before it was given up.
+    #[test]
+    fn a_left_out_operation_keeps_only_its_reason() {
+        let yaml = concat!(
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n",
+            "  /a/:\n    post:\n      operationId: a_create\n",
+            "      requestBody: {content: {application/json: {schema: {not: {type: string}}}}}\n",
+            "      responses:\n",
+            "        '200': {description: a, content: {application/json: {schema: {type: string}}}}\n",
+            "        '201': {description: b, content: {application/json: {schema: {type: integer}}}}\n",
+        );
+        let model = crate::Generator::from_source(crate::Source::new("t.yml", yaml))
+            .model()
+            .unwrap();
+        let messages: Vec<&str> = model
+            .diagnostics
+            .iter()
+            .map(|d| d.message.as_str())
+            .collect();
+        assert_eq!(model.left_out.len(), 1);
+        assert_eq!(messages.len(), 1, "{messages:#?}");
+        assert!(
+            messages[0].starts_with("left out `a_create`"),
+            "{messages:#?}"
+        );
+    }
+
     #[test]
     fn synthesized_ids_read_like_operation_ids() {
         assert_eq!(

@@ -83,6 +83,13 @@ struct ObjectParts<'a> {
     additional: Option<(&'a AdditionalProperties, String)>,
 }
 
+/// How far lowering had got: see [`Lowering::mark`].
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Mark {
+    types: usize,
+    diagnostics: usize,
+}
+
 /// The schema half of IR building: owns the type table while it grows.
 pub(super) struct Lowering<'a> {
     pub(super) resolver: &'a Resolver<'a>,
@@ -126,14 +133,18 @@ impl<'a> Lowering<'a> {
     }
 
     /// How many types exist so far; see [`Lowering::truncate`].
-    pub(super) fn mark(&self) -> usize {
-        self.types.len()
+    pub(super) fn mark(&self) -> Mark {
+        Mark {
+            types: self.types.len(),
+            diagnostics: self.diagnostics.len(),
+        }
     }
 
-    /// Drops the inline types added since `mark` (for an operation that is
-    /// left out after all).
-    pub(super) fn truncate(&mut self, mark: usize) {
-        self.types.truncate(mark);
+    /// Drops the inline types and the warnings added since `mark` (for an
+    /// operation that is left out after all: its own warning says why).
+    pub(super) fn truncate(&mut self, mark: Mark) {
+        self.types.truncate(mark.types);
+        self.diagnostics.truncate(mark.diagnostics);
     }
 
     pub(super) fn warn(&mut self, kind: ErrorKind, pointer: &str, message: impl Into<String>) {
