@@ -33,3 +33,47 @@ fn root_manifest_has_what_generated_code_needs() {
         );
     }
 }
+
+/// The README's map of `generator/src` names every module there, and
+/// nothing that is gone.
+#[test]
+fn the_readme_layout_matches_the_generator_tree() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).expect("README.md");
+    let map = readme
+        .split("```text\ngenerator/src/\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("the README has the generator/src map");
+    let mut entries: Vec<String> = std::fs::read_dir(root.join("generator/src"))
+        .expect("generator/src")
+        .map(|entry| {
+            let entry = entry.expect("entry");
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if entry.path().is_dir() {
+                format!("{name}/")
+            } else {
+                name
+            }
+        })
+        .collect();
+    entries.sort();
+    for entry in &entries {
+        assert!(
+            map.contains(entry.as_str()),
+            "the README's map lacks `{entry}`"
+        );
+    }
+    for word in map.split_whitespace() {
+        let named = word.trim_end_matches(',');
+        if named.ends_with(".rs")
+            && !named.contains('/')
+            && map.lines().any(|l| l.starts_with(&format!("  {named}")))
+        {
+            assert!(
+                entries.iter().any(|e| e == named),
+                "the README's map names `{named}`, which is gone"
+            );
+        }
+    }
+}
