@@ -15,7 +15,7 @@ use crate::emit::tree::GeneratedFile;
 use crate::emit::MARKER;
 use crate::error::{Error, ErrorKind};
 
-/// What [`write`](fn@write) did.
+/// What writing the files ([`Generator::write_to`](crate::Generator::write_to)) did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct WriteReport {
     /// Files created or rewritten, relative to the output directory.
