@@ -1,12 +1,19 @@
-//! The generated code for the seed endpoints, pinned.
+//! The generated code, pinned: `tests/golden/` (see its README).
 //!
-//! For each endpoint the seed pages document, the client generated from the
-//! full authentik 2024.8.3 schema (the release the pages describe) with only
-//! that operation is compared with `tests/golden/<operationId>/`. Accept an
-//! intended change with `UPDATE_GOLDEN=1 cargo test --test golden`.
+//! Two golden sets. `seeds`: for each endpoint the seed pages document, the
+//! client generated from the full authentik 2024.8.3 schema (the release the
+//! pages describe) with only that operation. `edge-cases`: the client of
+//! `tests/fixtures/edge-cases.yml`, one of every construct the generator
+//! handles. Each case pins every file that depends on the schema; the
+//! goldens also compile and lint clean, in the normal test run. The seed
+//! set needs `../shared/schemas`: without it these tests fail, since a
+//! golden test that compared nothing must not pass.
+//!
+//! Accept an intended change with
+//! `UPDATE_GOLDEN=1 cargo test --test golden --test edge_cases`.
 
-use authentik_codegen::Generator;
-use test_support::{crates, golden, shared};
+use authentik_codegen::{GeneratedFile, Generator};
+use test_support::{crates, golden};
 
 const SEED_OPERATIONS: [&str; 4] = [
     "stages_invitation_invitations_list",
@@ -15,48 +22,51 @@ const SEED_OPERATIONS: [&str; 4] = [
     "stages_user_write_partial_update",
 ];
 
-/// The files of a generated crate that depend on the schema (the runtime
-/// and manifest are the same for every operation).
-const PINNED: [&str; 3] = ["src/types.rs", "src/apis/stages.rs", "src/error.rs"];
-
-fn generate(operation: &str) -> Option<authentik_codegen::Generated> {
-    let schema = shared::shared_file(&format!("schemas/authentik-{}.yml", "2024.8.3"))?;
-    let generated = Generator::new(schema)
+fn seed(operation: &str) -> Vec<GeneratedFile> {
+    let path = test_support::shared::shared_dir().join("schemas/authentik-2024.8.3.yml");
+    assert!(
+        path.is_file(),
+        "{} is missing: the seed goldens are generated from it",
+        path.display()
+    );
+    Generator::new(path)
         .only_operations([operation])
         .generate()
-        .unwrap_or_else(|e| panic!("generating {operation}: {e}"));
-    Some(generated)
+        .unwrap_or_else(|e| panic!("generating {operation}: {e}"))
+        .files
+}
+
+fn seeds() -> Vec<(&'static str, Vec<GeneratedFile>)> {
+    SEED_OPERATIONS.iter().map(|op| (*op, seed(op))).collect()
+}
+
+fn edge_cases() -> Vec<GeneratedFile> {
+    let schema = test_support::workspace().join("tests/fixtures/edge-cases.yml");
+    Generator::new(schema).generate().expect("generates").files
+}
+
+fn text<'f>(files: &'f [GeneratedFile], path: &str) -> &'f str {
+    files
+        .iter()
+        .find(|f| f.path.to_str() == Some(path))
+        .map(|f| f.contents.as_str())
+        .unwrap_or_else(|| panic!("no {path} generated"))
 }
 
 #[test]
 fn seed_endpoints_match_their_golden_files() {
-    for operation in SEED_OPERATIONS {
-        let Some(generated) = generate(operation) else {
-            return;
-        };
-        for pinned in PINNED {
-            let file = generated
-                .files
-                .iter()
-                .find(|f| f.path.to_str() == Some(pinned))
-                .unwrap_or_else(|| panic!("{operation}: no {pinned} generated"));
-            let name = pinned.trim_start_matches("src/").replace('/', "-");
-            golden::assert_golden(&format!("{operation}/{name}"), &file.contents);
-        }
-    }
+    golden::assert_set("seeds", &seeds());
+}
+
+#[test]
+fn edge_cases_match_their_golden_files() {
+    golden::assert_set("edge-cases", &[("edge-cases", edge_cases())]);
 }
 
 #[test]
 fn seed_endpoints_bring_exactly_the_types_they_use() {
-    let Some(generated) = generate("stages_invitation_invitations_partial_update") else {
-        return;
-    };
-    let types = &generated
-        .files
-        .iter()
-        .find(|f| f.path.to_str() == Some("src/types.rs"))
-        .expect("types.rs")
-        .contents;
+    let files = seed("stages_invitation_invitations_partial_update");
+    let types = text(&files, "src/types.rs");
     for name in [
         "pub struct Invitation ",
         "pub struct PatchedInvitationRequest ",
@@ -83,19 +93,49 @@ fn seed_endpoints_bring_exactly_the_types_they_use() {
     }
 }
 
-/// The golden crates are not only text: each compiles, clippy-clean.
+/// The golden crates are not only text: every case compiles, clippy-clean,
+/// in one workspace so their dependencies build once.
 #[test]
-#[ignore = "builds four crates; run with --include-ignored (the README's test command does)"]
 fn golden_crates_compile_without_warnings() {
-    for operation in SEED_OPERATIONS {
-        let Some(generated) = generate(operation) else {
-            return;
-        };
-        let dir = crates::scratch_dir(&format!("golden-{operation}"));
-        generated.write_to(&dir).expect("write crate");
-        crates::cargo(
-            &dir,
-            &["clippy", "--quiet", "--all-targets", "--", "-D", "warnings"],
-        );
+    let mut cases = seeds();
+    cases.push(("edge-cases", edge_cases()));
+    let dir = crates::scratch_dir("golden-crates");
+    let mut members = Vec::new();
+    for (case, files) in &cases {
+        let crate_dir = dir.join(case);
+        let _ = std::fs::remove_dir_all(&crate_dir);
+        for file in files {
+            let path = crate_dir.join(&file.path);
+            std::fs::create_dir_all(path.parent().expect("in a directory")).expect("mkdir");
+            // One workspace cannot hold two packages of the same name.
+            let contents = if file.path.to_str() == Some("Cargo.toml") {
+                file.contents
+                    .replacen("\nname = \"", &format!("\nname = \"golden-{case}-"), 1)
+            } else {
+                file.contents.clone()
+            };
+            std::fs::write(path, contents).expect("write");
+        }
+        members.push(format!("{case:?}"));
     }
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        format!(
+            "[workspace]\nmembers = [{}]\nresolver = \"2\"\n",
+            members.join(", ")
+        ),
+    )
+    .expect("write workspace manifest");
+    crates::cargo(
+        &dir,
+        &[
+            "clippy",
+            "--quiet",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    );
 }
