@@ -64,8 +64,10 @@ fn layout(root: &Path, cases: &[(&str, Vec<GeneratedFile>)]) -> BTreeMap<PathBuf
             .map(|f| (f.path.clone(), f.contents.clone()))
             .collect()
     };
-    let cases: Vec<(&str, BTreeMap<PathBuf, String>)> =
-        cases.iter().map(|(name, files)| (*name, pinned(files))).collect();
+    let cases: Vec<(&str, BTreeMap<PathBuf, String>)> = cases
+        .iter()
+        .map(|(name, files)| (*name, pinned(files)))
+        .collect();
     let mut out = BTreeMap::new();
     if let [(_, files)] = cases.as_slice() {
         for (path, contents) in files {
