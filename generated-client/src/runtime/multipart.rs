@@ -125,6 +125,18 @@ impl Multipart {
         Ok(())
     }
 
+    /// Adds a part for a value of any type: text as is, anything else as
+    /// its JSON text (for properties the schema does not name).
+    pub fn value<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), String> {
+        match serde_json::to_value(value).map_err(|e| e.to_string())? {
+            serde_json::Value::String(text) => {
+                self.parts.push((name.to_string(), PartValue::Text(text)));
+                Ok(())
+            }
+            other => self.json(name, &other),
+        }
+    }
+
     /// Adds a file.
     pub fn file(&mut self, name: &str, file: FilePart) {
         self.parts.push((name.to_string(), PartValue::File(file)));

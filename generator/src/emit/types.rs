@@ -67,17 +67,21 @@ fn struct_item(
 ) -> TokenStream {
     let std = writer.std();
     let (string, result, ok) = (std.string(), std.result(), std.ok());
+    // Files make a struct a form only; a struct some operation sends as
+    // multipart without files is also JSON, and gets both.
     let form = s.has_binary();
+    let multipart = form || s.multipart;
     let fields = s
         .fields
         .iter()
         .zip(&names.fields[id.0])
         .map(|(field, field_name)| struct_field(writer, field, field_name, form));
+    let additional_name = match &names.additional[id.0] {
+        Some(name) => ident(name),
+        None => ident("additional_properties"),
+    };
     let additional = s.additional.as_ref().map(|item| {
-        let field_name = match &names.additional[id.0] {
-            Some(name) => ident(name),
-            None => ident("additional_properties"),
-        };
+        let field_name = &additional_name;
         let ty = if item.shape == Shape::Any {
             quote! { ::serde_json::Map<#string, ::serde_json::Value> }
         } else {
@@ -93,27 +97,49 @@ fn struct_item(
     let all_optional = s.fields.iter().all(|f| f.presence == Presence::Optional);
     let default = all_optional.then(|| quote! { Default, });
     let doc = doc.to_tokens();
-    if form {
+    let into_multipart = multipart.then(|| {
         let parts = s
             .fields
             .iter()
             .zip(&names.fields[id.0])
             .map(|(field, field_name)| multipart_part(writer, field, field_name));
-        quote! {
-            #doc
-            #[derive(Debug)]
-            pub struct #name {
-                #(#fields)*
+        // Properties the schema does not name go as parts of their own.
+        let additional_parts = s.additional.as_ref().map(|_| {
+            quote! {
+                for (name, value) in &self.#additional_name {
+                    form.value(name, value).map_err(super::runtime::RequestError::new)?;
+                }
             }
-
+        });
+        quote! {
             impl #name {
                 /// The `multipart/form-data` body this value is sent as.
                 pub fn into_multipart(self) -> #result<super::runtime::Multipart, super::runtime::RequestError> {
                     let mut form = super::runtime::Multipart::new();
                     #(#parts)*
+                    #additional_parts
                     #ok(form)
                 }
             }
+        }
+    });
+    if form {
+        let additional = s.additional.as_ref().map(|item| {
+            let item = writer.item(item);
+            quote! {
+                /// Properties the schema does not name, sent as parts of their own.
+                pub #additional_name: ::std::collections::BTreeMap<#string, #item>,
+            }
+        });
+        quote! {
+            #doc
+            #[derive(Debug)]
+            pub struct #name {
+                #(#fields)*
+                #additional
+            }
+
+            #into_multipart
         }
     } else {
         quote! {
@@ -123,6 +149,8 @@ fn struct_item(
                 #(#fields)*
                 #additional
             }
+
+            #into_multipart
         }
     }
 }
@@ -255,11 +283,16 @@ fn enum_item(
     let unknown = ident(UNKNOWN_VARIANT);
     let variants: Vec<_> = variant_names.iter().map(ident).collect();
     let values: Vec<&str> = e.variants.iter().map(|v| v.value.as_str()).collect();
-    let value_docs = values.iter().map(|v| {
-        if v.is_empty() {
-            " The empty string.".to_string()
+    let value_docs = e.variants.iter().map(|v| {
+        let value = if v.value.is_empty() {
+            "The empty string".to_string()
         } else {
-            format!(" {}", code(v))
+            code(&v.value)
+        };
+        match &v.label {
+            Some(label) => format!(" {value}: {}", docs::one_line(label)),
+            None if v.value.is_empty() => format!(" {value}."),
+            None => format!(" {value}"),
         }
     });
     doc.line(format!(

@@ -188,7 +188,8 @@ pub fn for_each_type_shape(kind: &TypeKind, f: &mut impl FnMut(&Shape)) {
 }
 
 /// Records the facts the later stages look up: each operation's paging and
-/// error table, the API's distinct error tables and its error body types.
+/// error table, the API's distinct error tables and its error body types,
+/// and which structs travel as multipart bodies.
 pub fn facts(api: &mut Api) {
     let paging: Vec<Option<Paging>> = api.operations.iter().map(|op| paging(api, op)).collect();
     let mut error_types: Vec<ErrorType> = Vec::new();
@@ -223,6 +224,19 @@ pub fn facts(api: &mut Api) {
     }
     api.error_types = error_types;
     api.error_tables = error_tables;
+    let multipart: Vec<TypeId> = api
+        .operations
+        .iter()
+        .filter_map(|op| match op.body.as_ref().map(|body| &body.content) {
+            Some(Content::Multipart(id)) => Some(*id),
+            _ => None,
+        })
+        .collect();
+    for id in multipart {
+        if let TypeKind::Struct(s) = &mut api.types[id.0].kind {
+            s.multipart = true;
+        }
+    }
 }
 
 /// The typed error bodies an operation declares, in schema order: JSON

@@ -155,11 +155,14 @@ pub struct Struct {
     /// The values of `additionalProperties` when the object also accepts
     /// properties it does not name.
     pub additional: Option<Item>,
+    /// Whether some operation sends it as a `multipart/form-data` body;
+    /// filled by [`analysis::facts`].
+    pub multipart: bool,
 }
 
 impl Struct {
     /// Whether any field holds binary data, which makes the struct a
-    /// multipart form rather than a JSON object.
+    /// multipart form only, not a JSON object.
     pub fn has_binary(&self) -> bool {
         self.fields
             .iter()
@@ -318,6 +321,11 @@ pub struct Enum {
 pub struct EnumVariant {
     /// The value on the wire.
     pub value: String,
+    /// The name the schema gives it (`x-enum-varnames`), already checked
+    /// to be an identifier.
+    pub name: Option<String>,
+    /// What it means, for people (`x-enum-labels`).
+    pub label: Option<String>,
 }
 
 /// `oneOf`/`anyOf`.

@@ -324,7 +324,9 @@ impl<'a> Lowering<'a> {
                 if s.enumeration.is_empty() {
                     Ok(Definition::shape(Shape::Scalar(string_scalar(&s.format))))
                 } else {
-                    Ok(string_enum(s.enumeration.iter().map(Option::as_deref)))
+                    let values: Vec<Option<&str>> =
+                        s.enumeration.iter().map(Option::as_deref).collect();
+                    Ok(self.string_enum(&values, &schema.schema_data.extensions, pointer))
                 }
             }
             SchemaKind::Type(Type::Number(n)) => {
@@ -364,7 +366,10 @@ impl<'a> Lowering<'a> {
                 self.all_of(all_of, ObjectParts::default(), hint, pointer)
             }
             SchemaKind::Not { .. } => Ok(self.unsupported(pointer, "`not`")),
-            SchemaKind::Any(any) => self.any(any, discriminator, hint, pointer),
+            SchemaKind::Any(any) => {
+                let extensions = &schema.schema_data.extensions;
+                self.any(any, extensions, discriminator, hint, pointer)
+            }
         }
     }
 
@@ -372,6 +377,7 @@ impl<'a> Lowering<'a> {
     fn any(
         &mut self,
         any: &'a AnySchema,
+        extensions: &IndexMap<String, Value>,
         discriminator: Option<&'a Discriminator>,
         hint: &[String],
         pointer: &str,
@@ -400,7 +406,8 @@ impl<'a> Lowering<'a> {
         }
         if !any.enumeration.is_empty() {
             if any.enumeration.iter().all(|v| v.is_string() || v.is_null()) {
-                return Ok(string_enum(any.enumeration.iter().map(Value::as_str)));
+                let values: Vec<Option<&str>> = any.enumeration.iter().map(Value::as_str).collect();
+                return Ok(self.string_enum(&values, extensions, pointer));
             }
             return Ok(self.unsupported(pointer, "an `enum` of non-string values"));
         }
@@ -522,7 +529,11 @@ impl<'a> Lowering<'a> {
             });
         }
         Ok(Definition::Kind {
-            kind: TypeKind::Struct(Struct { fields, additional }),
+            kind: TypeKind::Struct(Struct {
+                fields,
+                additional,
+                multipart: false,
+            }),
             nullable: false,
         })
     }
@@ -782,6 +793,90 @@ impl<'a> Lowering<'a> {
         }
     }
 
+    /// An enum of strings (`None` is `null`, which makes it nullable), its
+    /// variants named and labelled by `x-enum-varnames` and
+    /// `x-enum-labels` where those fit.
+    fn string_enum(
+        &mut self,
+        values: &[Option<&str>],
+        extensions: &IndexMap<String, Value>,
+        pointer: &str,
+    ) -> Definition {
+        let names = self.enum_extension(extensions, "x-enum-varnames", values.len(), pointer);
+        let labels = self.enum_extension(extensions, "x-enum-labels", values.len(), pointer);
+        let mut variants: Vec<EnumVariant> = Vec::new();
+        let mut nullable = false;
+        for (index, value) in values.iter().enumerate() {
+            let Some(value) = value else {
+                nullable = true;
+                continue;
+            };
+            if variants.iter().any(|v| v.value == *value) {
+                continue;
+            }
+            let name = names.as_ref().and_then(|names| names[index].clone());
+            let name = name.filter(|name| {
+                let valid = is_identifier(name);
+                if !valid {
+                    self.warn(
+                        ErrorKind::Unsupported,
+                        pointer,
+                        format!("`x-enum-varnames` entry `{name}` is not a Rust identifier; the value `{value}` is named as usual"),
+                    );
+                }
+                valid
+            });
+            variants.push(EnumVariant {
+                value: value.to_string(),
+                name,
+                label: labels.as_ref().and_then(|labels| labels[index].clone()),
+            });
+        }
+        if variants.is_empty() {
+            return Definition::Shape {
+                shape: Shape::Any,
+                nullable,
+            };
+        }
+        Definition::Kind {
+            kind: TypeKind::Enum(Enum { variants }),
+            nullable,
+        }
+    }
+
+    /// A list extension aligned with the enum's `count` values: one entry
+    /// per value (`None` for a `null` entry). A list that is not one, or
+    /// does not fit, is a warning and is not used.
+    fn enum_extension(
+        &mut self,
+        extensions: &IndexMap<String, Value>,
+        key: &str,
+        count: usize,
+        pointer: &str,
+    ) -> Option<Vec<Option<String>>> {
+        let value = extensions.get(key)?;
+        let problem = match value {
+            Value::Array(items) if items.len() != count => {
+                format!("`{key}` has {} names for {count} values", items.len())
+            }
+            Value::Array(items) if items.iter().all(|i| i.is_string() || i.is_null()) => {
+                return Some(
+                    items
+                        .iter()
+                        .map(|i| i.as_str().map(str::to_string))
+                        .collect(),
+                );
+            }
+            _ => format!("`{key}` is not a list of strings"),
+        };
+        self.warn(
+            ErrorKind::Unsupported,
+            &pointer_push(pointer, key),
+            format!("{problem}; it is not used"),
+        );
+        None
+    }
+
     fn unsupported(&mut self, pointer: &str, what: &str) -> Definition {
         self.warn(
             ErrorKind::Unsupported,
@@ -794,6 +889,13 @@ impl<'a> Lowering<'a> {
             ),
         }
     }
+}
+
+/// Whether `name` can be written as a Rust identifier (ASCII).
+fn is_identifier(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && name != "_"
 }
 
 /// The single member of an `allOf` wrapper with no properties of its own.
@@ -846,33 +948,6 @@ fn only_null(schema: &Schema) -> bool {
             !any.enumeration.is_empty() && any.enumeration.iter().all(Value::is_null)
         }
         _ => false,
-    }
-}
-
-fn string_enum<'v>(values: impl Iterator<Item = Option<&'v str>>) -> Definition {
-    let mut variants: Vec<EnumVariant> = Vec::new();
-    let mut nullable = false;
-    for value in values {
-        match value {
-            None => nullable = true,
-            Some(value) => {
-                if !variants.iter().any(|v| v.value == value) {
-                    variants.push(EnumVariant {
-                        value: value.to_string(),
-                    });
-                }
-            }
-        }
-    }
-    if variants.is_empty() {
-        return Definition::Shape {
-            shape: Shape::Any,
-            nullable,
-        };
-    }
-    Definition::Kind {
-        kind: TypeKind::Enum(Enum { variants }),
-        nullable,
     }
 }
 

@@ -244,7 +244,7 @@ impl Namer<'_> {
                 taken.claim_text(UNKNOWN_VARIANT);
                 for variant in &e.variants {
                     let what = format!("enum value `{}`", variant.value);
-                    let wanted = variant_name(&variant.value);
+                    let wanted = variant_name(variant.name.as_deref().unwrap_or(&variant.value));
                     variants.push(self.claim_text(&mut taken, &wanted, &def.pointer, &what));
                 }
             }
