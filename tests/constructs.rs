@@ -10,6 +10,7 @@ use test_support::crates;
 /// Each fixture and the warnings its generation must raise, by substring.
 const FIXTURES: &[(&str, &[&str])] = &[
     ("multipart_without_files", &[]),
+    ("integer_enums", &[]),
     (
         "enum_varnames",
         &[

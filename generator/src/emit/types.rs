@@ -40,6 +40,9 @@ pub fn type_item(api: &Api, names: &Names, id: TypeId) -> TokenStream {
     }
     match &def.kind {
         TypeKind::Struct(s) => struct_item(&writer, names, id, &name, doc, s),
+        TypeKind::Enum(e) if e.integer => {
+            integer_enum_item(writer.std(), &name, &names.variants[id.0], doc, e)
+        }
         TypeKind::Enum(e) => enum_item(writer.std(), &name, &names.variants[id.0], doc, e),
         TypeKind::Union(u) => union_item(api, &writer, &names.variants[id.0], &name, doc, u),
         TypeKind::Alias(shape) => {
@@ -264,11 +267,134 @@ fn field_docs(field: &Field) -> DocBuilder {
     doc
 }
 
+/// Each variant's documentation: its wire value and its label.
+fn value_docs(e: &Enum) -> Vec<String> {
+    e.variants
+        .iter()
+        .map(|v| {
+            let value = if v.value.is_empty() {
+                "The empty string".to_string()
+            } else {
+                code(&v.value)
+            };
+            match &v.label {
+                Some(label) => format!(" {value}: {}", docs::one_line(label)),
+                None if v.value.is_empty() => format!(" {value}."),
+                None => format!(" {value}"),
+            }
+        })
+        .collect()
+}
+
+/// An enum's documentation, with what happens to values it does not know.
+fn enum_doc(mut doc: DocBuilder, name: &proc_macro2::Ident) -> TokenStream {
+    doc.line(format!(
+        "Values outside the schema (from a newer authentik) are kept in {}. The enum is `#[non_exhaustive]`: a value added by a later schema is not a breaking change.",
+        code(&format!("{name}::{UNKNOWN_VARIANT}"))
+    ));
+    doc.to_tokens()
+}
+
+/// An enum of integers: the same shape as a string enum, with `value()`
+/// and `From<i64>` where that has `as_str()` and `From<&str>`.
+fn integer_enum_item(
+    std: Std,
+    name: &proc_macro2::Ident,
+    variant_names: &[String],
+    doc: DocBuilder,
+    e: &Enum,
+) -> TokenStream {
+    let (option, string, some, none, result, from) = (
+        std.option(),
+        std.string(),
+        std.some(),
+        std.none(),
+        std.result(),
+        std.from(),
+    );
+    let unknown = ident(UNKNOWN_VARIANT);
+    let variants: Vec<_> = variant_names.iter().map(ident).collect();
+    // Lowering writes each value as the decimal text of an i64; were one
+    // not, the string literal would fail the crate's build, not mislead it.
+    let values: Vec<proc_macro2::Literal> = e
+        .variants
+        .iter()
+        .map(|v| {
+            v.value.parse::<i64>().map_or_else(
+                |_| proc_macro2::Literal::string(&v.value),
+                proc_macro2::Literal::i64_unsuffixed,
+            )
+        })
+        .collect();
+    let value_docs = value_docs(e);
+    let doc = enum_doc(doc, name);
+    quote! {
+        #doc
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(
+                #[doc = #value_docs]
+                #variants,
+            )*
+            /// A value this client does not know, kept as sent.
+            #unknown(i64),
+        }
+
+        impl #name {
+            /// The value as it travels on the wire.
+            pub fn value(&self) -> i64 {
+                match self {
+                    #(Self::#variants => #values,)*
+                    Self::#unknown(value) => *value,
+                }
+            }
+
+            fn known(value: i64) -> #option<Self> {
+                match value {
+                    #(#values => #some(Self::#variants),)*
+                    _ => #none,
+                }
+            }
+        }
+
+        impl #from<i64> for #name {
+            fn from(value: i64) -> Self {
+                Self::known(value).unwrap_or(Self::#unknown(value))
+            }
+        }
+
+        impl ::core::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                ::core::fmt::Display::fmt(&self.value(), f)
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> #result<S::Ok, S::Error> {
+                serializer.serialize_i64(self.value())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> #result<Self, D::Error> {
+                <i64 as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+            }
+        }
+
+        impl super::runtime::ParamValue for #name {
+            fn write_param(&self, out: &mut #string) {
+                super::runtime::ParamValue::write_param(&self.value(), out);
+            }
+        }
+    }
+}
+
 fn enum_item(
     std: Std,
     name: &proc_macro2::Ident,
     variant_names: &[String],
-    mut doc: DocBuilder,
+    doc: DocBuilder,
     e: &Enum,
 ) -> TokenStream {
     let (option, string, some, none, result, ok, from) = (
@@ -283,23 +409,8 @@ fn enum_item(
     let unknown = ident(UNKNOWN_VARIANT);
     let variants: Vec<_> = variant_names.iter().map(ident).collect();
     let values: Vec<&str> = e.variants.iter().map(|v| v.value.as_str()).collect();
-    let value_docs = e.variants.iter().map(|v| {
-        let value = if v.value.is_empty() {
-            "The empty string".to_string()
-        } else {
-            code(&v.value)
-        };
-        match &v.label {
-            Some(label) => format!(" {value}: {}", docs::one_line(label)),
-            None if v.value.is_empty() => format!(" {value}."),
-            None => format!(" {value}"),
-        }
-    });
-    doc.line(format!(
-        "Values outside the schema (from a newer authentik) are kept in {}. The enum is `#[non_exhaustive]`: a value added by a later schema is not a breaking change.",
-        code(&format!("{name}::{UNKNOWN_VARIANT}"))
-    ));
-    let doc = doc.to_tokens();
+    let value_docs = value_docs(e);
+    let doc = enum_doc(doc, name);
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -309,11 +309,14 @@ pub enum Scalar {
     Binary,
 }
 
-/// A closed set of string values.
+/// A closed set of string or integer values.
 #[derive(Debug, Clone, Default)]
 pub struct Enum {
     /// The values in schema order, without duplicates.
     pub variants: Vec<EnumVariant>,
+    /// Whether the values are integers (each variant's `value` is then its
+    /// decimal text) rather than strings.
+    pub integer: bool,
 }
 
 /// One value of an [`Enum`].

@@ -324,9 +324,9 @@ impl<'a> Lowering<'a> {
                 if s.enumeration.is_empty() {
                     Ok(Definition::shape(Shape::Scalar(string_scalar(&s.format))))
                 } else {
-                    let values: Vec<Option<&str>> =
-                        s.enumeration.iter().map(Option::as_deref).collect();
-                    Ok(self.string_enum(&values, &schema.schema_data.extensions, pointer))
+                    let values: Vec<Option<String>> = s.enumeration.clone();
+                    let extensions = &schema.schema_data.extensions;
+                    Ok(self.enumeration(&values, false, extensions, pointer))
                 }
             }
             SchemaKind::Type(Type::Number(n)) => {
@@ -334,6 +334,15 @@ impl<'a> Lowering<'a> {
                     VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => Scalar::Float,
                     _ => Scalar::Double,
                 })))
+            }
+            SchemaKind::Type(Type::Integer(i)) if !i.enumeration.is_empty() => {
+                let values: Vec<Option<String>> = i
+                    .enumeration
+                    .iter()
+                    .map(|v| v.map(|v| v.to_string()))
+                    .collect();
+                let extensions = &schema.schema_data.extensions;
+                Ok(self.enumeration(&values, true, extensions, pointer))
             }
             SchemaKind::Type(Type::Integer(i)) => {
                 Ok(Definition::shape(Shape::Scalar(match i.format {
@@ -406,10 +415,25 @@ impl<'a> Lowering<'a> {
         }
         if !any.enumeration.is_empty() {
             if any.enumeration.iter().all(|v| v.is_string() || v.is_null()) {
-                let values: Vec<Option<&str>> = any.enumeration.iter().map(Value::as_str).collect();
-                return Ok(self.string_enum(&values, extensions, pointer));
+                let values: Vec<Option<String>> = any
+                    .enumeration
+                    .iter()
+                    .map(|v| v.as_str().map(str::to_string))
+                    .collect();
+                return Ok(self.enumeration(&values, false, extensions, pointer));
             }
-            return Ok(self.unsupported(pointer, "an `enum` of non-string values"));
+            if any.enumeration.iter().all(|v| v.is_i64() || v.is_null()) {
+                let values: Vec<Option<String>> = any
+                    .enumeration
+                    .iter()
+                    .map(|v| v.as_i64().map(|v| v.to_string()))
+                    .collect();
+                return Ok(self.enumeration(&values, true, extensions, pointer));
+            }
+            return Ok(self.unsupported(
+                pointer,
+                "an `enum` whose values are neither all strings nor all integers",
+            ));
         }
         match any.typ.as_deref() {
             Some("object") => self.object(parts, hint),
@@ -793,12 +817,13 @@ impl<'a> Lowering<'a> {
         }
     }
 
-    /// An enum of strings (`None` is `null`, which makes it nullable), its
-    /// variants named and labelled by `x-enum-varnames` and
-    /// `x-enum-labels` where those fit.
-    fn string_enum(
+    /// An enum of strings, or of `integer` values written as decimal text
+    /// (`None` is `null`, which makes it nullable), its variants named and
+    /// labelled by `x-enum-varnames` and `x-enum-labels` where those fit.
+    fn enumeration(
         &mut self,
-        values: &[Option<&str>],
+        values: &[Option<String>],
+        integer: bool,
         extensions: &IndexMap<String, Value>,
         pointer: &str,
     ) -> Definition {
@@ -814,6 +839,7 @@ impl<'a> Lowering<'a> {
             if variants.iter().any(|v| v.value == *value) {
                 continue;
             }
+            let value = value.as_str();
             let name = names.as_ref().and_then(|names| names[index].clone());
             let name = name.filter(|name| {
                 let valid = is_identifier(name);
@@ -839,7 +865,7 @@ impl<'a> Lowering<'a> {
             };
         }
         Definition::Kind {
-            kind: TypeKind::Enum(Enum { variants }),
+            kind: TypeKind::Enum(Enum { variants, integer }),
             nullable,
         }
     }

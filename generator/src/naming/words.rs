@@ -60,7 +60,11 @@ pub fn variant_name(value: &str) -> String {
     if value.is_empty() {
         return "Empty".into();
     }
-    let mut out = String::new();
+    // `-1` is not `1`: a leading minus before a digit is a word.
+    let (mut out, value) = match value.strip_prefix('-') {
+        Some(rest) if rest.starts_with(|c: char| c.is_ascii_digit()) => ("Minus".to_string(), rest),
+        _ => (String::new(), value),
+    };
     for word in value
         .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| !w.is_empty())
@@ -215,6 +219,8 @@ mod tests {
         assert_eq!(variant_name("ak-stage-dummy"), "AkStageDummy");
         assert_eq!(variant_name("6"), "V6");
         assert_eq!(variant_name("1.1"), "V1_1");
+        assert_eq!(variant_name("-1"), "Minus1");
+        assert_eq!(variant_name("-x"), "X");
         assert_eq!(variant_name(""), "Empty");
         assert_eq!(variant_name("None"), "None");
         assert_eq!(variant_name("Unknown"), "UnknownValue");

@@ -234,6 +234,7 @@ impl<'a> Decoder<'a> {
         let named = Shape::Named(id);
         match &self.api.ty(id).kind {
             TypeKind::Alias(inner) => self.shape(inner, value, path),
+            TypeKind::Enum(e) if e.integer => value.is_i64() || self.misfit(path, &named, value),
             TypeKind::Enum(_) => value.is_string() || self.misfit(path, &named, value),
             TypeKind::Struct(object) => match value {
                 Value::Object(entries) => {
@@ -434,6 +435,7 @@ pub fn describe(api: &Api, shape: &Shape) -> String {
                 .unwrap_or_else(|| def.pointer.clone());
             match &def.kind {
                 TypeKind::Struct(_) => format!("object `{name}`"),
+                TypeKind::Enum(e) if e.integer => format!("integer (enum `{name}`)"),
                 TypeKind::Enum(_) => format!("string (enum `{name}`)"),
                 TypeKind::Union(_) => format!("one of the alternatives of `{name}`"),
                 TypeKind::Alias(inner) => describe(api, inner),
@@ -492,10 +494,14 @@ components:
         maybe: {type: integer, nullable: true}
         later: {type: integer}
         kind: {$ref: "#/components/schemas/KindEnum"}
+        level: {$ref: "#/components/schemas/LevelEnum"}
         tags: {type: array, items: {type: string}}
     KindEnum:
       type: string
       enum: [a, b]
+    LevelEnum:
+      type: integer
+      enum: [1, 2]
     Shape:
       oneOf:
         - {$ref: "#/components/schemas/Circle"}
@@ -660,6 +666,22 @@ components:
         assert_eq!(wrong[0].path, "kind");
         assert_eq!(wrong[0].expected, "string (enum `KindEnum`)");
         assert_eq!(wrong[0].fix, None);
+    }
+
+    #[test]
+    fn integer_enums_take_any_integer() {
+        let api = api();
+        let with_level = |level: &str| {
+            VALID.replace(
+                r#""maybe": null"#,
+                &format!(r#""maybe": null, "level": {level}"#),
+            )
+        };
+        assert!(check(&api, "Record", &with_level("7")).is_empty());
+        let wrong = check(&api, "Record", &with_level(r#""1""#));
+        assert_eq!(wrong.len(), 1);
+        assert_eq!(wrong[0].path, "level");
+        assert_eq!(wrong[0].expected, "integer (enum `LevelEnum`)");
     }
 
     #[test]
