@@ -1,7 +1,8 @@
 //! One small fixture per construct class, in `tests/fixtures/constructs/`:
 //! `<name>.yml` is generated into a crate called `<name>`, `<name>.rs` is
 //! copied into it as its wire test (against the recording server). Every
-//! crate must compile, lint clean and pass its test; the warnings each
+//! crate must compile, lint clean, document without warnings and pass its
+//! test; the warnings each
 //! fixture is expected to raise are listed here, and no others may appear.
 
 use authentik_codegen::Generator;
@@ -11,6 +12,7 @@ use test_support::crates;
 const FIXTURES: &[(&str, &[&str])] = &[
     ("multipart_without_files", &[]),
     ("integer_enums", &[]),
+    ("success_by_status", &[]),
     (
         "enum_varnames",
         &[
@@ -54,7 +56,7 @@ fn each_fixture_raises_exactly_its_warnings() {
 }
 
 #[test]
-fn each_fixture_compiles_lints_clean_and_passes_its_wire_test() {
+fn each_fixture_compiles_lints_documents_and_passes_its_wire_test() {
     let dir = crates::scratch_dir("constructs");
     let mut members = Vec::new();
     for (name, _) in FIXTURES {
@@ -96,6 +98,11 @@ fn each_fixture_compiles_lints_clean_and_passes_its_wire_test() {
             "-D",
             "warnings",
         ],
+    );
+    crates::cargo_with_env(
+        &dir,
+        &["doc", "--quiet", "--no-deps", "--workspace"],
+        &[("RUSTDOCFLAGS", "-D warnings")],
     );
     // One test per wire file; the crates have no other tests.
     let output = crates::cargo(&dir, &["test", "--quiet", "--workspace"]);

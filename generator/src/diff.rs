@@ -258,8 +258,10 @@ impl<'a> Side<'a> {
         }
     }
 
-    fn success(&self, operation: &Operation) -> String {
-        format::type_text(self.writer().returns(operation.returns()))
+    fn success(&self, index: usize) -> String {
+        let operation = &self.api.operations[index];
+        let response_enum = self.names.operations[index].response_enum.as_deref();
+        format::type_text(self.writer().returns(operation.returns(), response_enum))
     }
 
     fn method_path(&self, index: usize) -> String {
@@ -471,7 +473,14 @@ fn diff_operations(old: &Side<'_>, new: &Side<'_>, changes: &mut Vec<Change>) {
                 detail: format!("was {previous}"),
             });
         }
-        diff_operation(old, new, (i, &old.api.operations[i]), op, &item, changes);
+        diff_operation(
+            old,
+            new,
+            (i, &old.api.operations[i]),
+            (j, op),
+            &item,
+            changes,
+        );
     }
 }
 
@@ -479,7 +488,7 @@ fn diff_operation(
     old: &Side<'_>,
     new: &Side<'_>,
     (i, a): (usize, &Operation),
-    b: &Operation,
+    (j, b): (usize, &Operation),
     item: &str,
     changes: &mut Vec<Change>,
 ) {
@@ -559,7 +568,7 @@ fn diff_operation(
             detail: format!("{from} -> {to}"),
         });
     }
-    let (from, to) = (old.success(a), new.success(b));
+    let (from, to) = (old.success(i), new.success(j));
     if from != to {
         changes.push(Change {
             kind: ChangeKind::ResponseChanged,

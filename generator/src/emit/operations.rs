@@ -16,6 +16,7 @@ use super::Selection;
 use crate::ir::Paging;
 use crate::ir::{
     Api, Auth, Content, Operation, ParamLocation, ParamStyle, Parameter, Returns, Scalar, Shape,
+    Status,
 };
 use crate::naming::{Names, OperationNames};
 
@@ -58,7 +59,7 @@ pub fn tag_module(api: &Api, names: &Names, selection: &Selection, tag: usize) -
             continue;
         }
         let generated = operation_items(&ctx, operation, op_names, &tag_names.api);
-        params_structs.extend(generated.params_struct);
+        params_structs.extend(generated.types);
         methods.push(generated.methods);
     }
 
@@ -93,7 +94,8 @@ pub fn tag_module(api: &Api, names: &Names, selection: &Selection, tag: usize) -
 
 /// The code one operation contributes.
 struct OperationItems {
-    params_struct: Option<TokenStream>,
+    /// Its params struct and response enum, when it has them.
+    types: Vec<TokenStream>,
     methods: TokenStream,
 }
 
@@ -168,7 +170,7 @@ fn operation_items(
     };
 
     // Sending it and reading the response: one shared helper per kind of body.
-    let (return_type, decode) = success_handling(ctx, op);
+    let (return_type, decode) = success_handling(ctx, op, names);
     let error_fn = ident(&ctx.names.error_fns[op.error_table]);
     let call = quote! { self.client.call(request, error::#error_fn).await };
     let send = match decode {
@@ -177,6 +179,7 @@ fn operation_items(
         Decode::Text => quote! { Ok(#call?.text()?) },
         Decode::Bytes => quote! { Ok(#call?.into_bytes()) },
         Decode::Nothing => quote! { #call.map(drop) },
+        Decode::ByStatus => by_status_send(op, names, &call),
     };
     let doc = method_docs(ctx, op).to_tokens();
     let argument_list: Vec<TokenStream> = arguments
@@ -235,8 +238,16 @@ fn operation_items(
             }
         },
     };
+    let response_enum = names.response_enum.as_deref().map(|name| {
+        response_enum_item(
+            ctx,
+            op,
+            name,
+            &format!("{api_struct}::{}", names.method.name()),
+        )
+    });
     OperationItems {
-        params_struct,
+        types: params_struct.into_iter().chain(response_enum).collect(),
         methods,
     }
 }
@@ -376,18 +387,106 @@ enum Decode {
     Text,
     Bytes,
     Nothing,
+    ByStatus,
 }
 
 /// The return type, and how to read a success response into it.
-fn success_handling(ctx: &Ctx<'_>, op: &Operation) -> (TokenStream, Decode) {
+fn success_handling(
+    ctx: &Ctx<'_>,
+    op: &Operation,
+    names: &OperationNames,
+) -> (TokenStream, Decode) {
     let decode = match op.returns() {
         Returns::Nothing => Decode::Nothing,
         Returns::Json(_) => Decode::Json,
         Returns::JsonIfAny(_) => Decode::JsonIfAny,
         Returns::Text(_) => Decode::Text,
         Returns::Bytes(_) => Decode::Bytes,
+        Returns::ByStatus => Decode::ByStatus,
     };
-    (ctx.writer.returns(op.returns()), decode)
+    let response_enum = names.response_enum.as_deref();
+    (ctx.writer.returns(op.returns(), response_enum), decode)
+}
+
+/// The variant of an operation's response enum for a success status.
+fn status_variant(status: Status) -> Ident {
+    match status {
+        Status::Code(code) => ident(&format!("Status{code}")),
+        Status::Range(class) => ident(&format!("Status{class}xx")),
+        Status::Default => ident("Default"),
+    }
+}
+
+/// The enum an operation whose success responses have different bodies
+/// returns: a variant per success status, holding what it decodes to.
+fn response_enum_item(ctx: &Ctx<'_>, op: &Operation, name: &str, method: &str) -> TokenStream {
+    let name = ident(name);
+    let variants = op
+        .responses
+        .iter()
+        .filter(|r| r.status.is_success())
+        .map(|response| {
+            let variant = status_variant(response.status);
+            let doc = match response.status {
+                Status::Code(code) => format!(" The server answered {code}."),
+                _ => " The server answered another 2xx status.".to_string(),
+            };
+            match Returns::of(response) {
+                Returns::Nothing => quote! { #[doc = #doc] #variant, },
+                returns => {
+                    let ty = ctx.writer.returns(returns, None);
+                    quote! { #[doc = #doc] #variant(#ty), }
+                }
+            }
+        });
+    let doc = format!(
+        " What [`{method}`] answers: its success responses have different bodies, told apart by status."
+    );
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+        }
+    }
+}
+
+/// Reads a success response into the response enum's variant for its
+/// status; a 2xx the operation does not declare is [`Error::Status`].
+fn by_status_send(op: &Operation, names: &OperationNames, call: &TokenStream) -> TokenStream {
+    let name = names.response_enum.as_deref().map(ident);
+    let mut arms = Vec::new();
+    let mut range = None;
+    for response in op.responses.iter().filter(|r| r.status.is_success()) {
+        let variant = status_variant(response.status);
+        let value = match Returns::of(response) {
+            Returns::Nothing => quote! { #name::#variant },
+            Returns::Json(_) => quote! { #name::#variant(response.json()?) },
+            Returns::JsonIfAny(_) => quote! { #name::#variant(response.json_if_any()?) },
+            Returns::Text(_) => quote! { #name::#variant(response.text()?) },
+            Returns::Bytes(_) => quote! { #name::#variant(response.into_bytes()) },
+            Returns::ByStatus => continue,
+        };
+        match response.status {
+            Status::Code(code) => {
+                let code = proc_macro2::Literal::u16_unsuffixed(code);
+                arms.push(quote! { #code => Ok(#value), });
+            }
+            _ => range = Some(value),
+        }
+    }
+    let fallback = match range {
+        Some(value) => quote! { _ => Ok(#value), },
+        None => quote! { _ => Err(Error::Status(response.into_status_error())), },
+    };
+    quote! {
+        let response = #call?;
+        match response.status() {
+            #(#arms)*
+            #fallback
+        }
+    }
 }
 
 fn method_docs(ctx: &Ctx<'_>, op: &Operation) -> DocBuilder {

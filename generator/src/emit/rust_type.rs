@@ -277,9 +277,16 @@ impl<'a> TypeWriter<'a> {
 }
 
 impl TypeWriter<'_> {
-    /// The type a successful call returns.
-    pub fn returns(&self, returns: Returns<'_>) -> TokenStream {
+    /// The type a successful call returns; `response_enum` names the enum
+    /// of an operation that returns by status.
+    pub fn returns(&self, returns: Returns<'_>, response_enum: Option<&str>) -> TokenStream {
         match returns {
+            // Naming names the enum of every such operation; were it missing,
+            // the empty type would fail the build, not mislead it.
+            Returns::ByStatus => {
+                let name = response_enum.map(ident);
+                quote! { #name }
+            }
             Returns::Nothing => quote! { () },
             Returns::Json(shape) => self.shape(shape),
             Returns::JsonIfAny(shape) => {

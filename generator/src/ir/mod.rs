@@ -429,18 +429,46 @@ pub struct Operation {
 }
 
 impl Operation {
-    /// The response the client decodes: the first success (2xx) response.
-    /// The lowering keeps only operations whose success responses share a
-    /// body, so this one stands for all of them.
+    /// The first success (2xx) response: the one the client decodes,
+    /// unless the success responses have different bodies
+    /// ([`Returns::ByStatus`]).
     pub fn success(&self) -> Option<&Response> {
         self.responses.iter().find(|r| r.status.is_success())
     }
 
+    /// The success response the client decodes a 2xx `status` with: the
+    /// one declared for it, else the `2XX` one, else the first.
+    pub fn success_for(&self, status: u16) -> Option<&Response> {
+        let successes = || self.responses.iter().filter(|r| r.status.is_success());
+        successes()
+            .find(|r| r.status == Status::Code(status))
+            .or_else(|| successes().find(|r| r.status == Status::Range(2)))
+            .or_else(|| self.success())
+    }
+
+    /// Whether its success responses have different bodies, so a call
+    /// returns one of them by status.
+    pub fn by_status(&self) -> bool {
+        let mut successes = self.responses.iter().filter(|r| r.status.is_success());
+        let first = successes.next();
+        first.is_some_and(|first| successes.any(|other| other.content != first.content))
+    }
+
     /// What a successful call gives back, and so what it asks for.
     pub fn returns(&self) -> Returns<'_> {
+        if self.by_status() {
+            return Returns::ByStatus;
+        }
         let Some(success) = self.success() else {
             return Returns::Nothing;
         };
+        Returns::of(success)
+    }
+}
+
+impl<'a> Returns<'a> {
+    /// What one success response gives back.
+    pub fn of(success: &'a Response) -> Self {
         match &success.content {
             // A 204 has no body, whatever the schema declares.
             Content::Json(shape) if success.status == Status::Code(204) => {
@@ -469,6 +497,9 @@ pub enum Returns<'a> {
     Text(&'a str),
     /// Bytes of this media type.
     Bytes(&'a str),
+    /// One of the success responses, chosen by status: they have different
+    /// bodies (the operation's response enum).
+    ByStatus,
 }
 
 impl<'a> Returns<'a> {

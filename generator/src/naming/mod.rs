@@ -147,6 +147,9 @@ pub struct OperationNames {
     pub stream: Option<Identifier>,
     /// For a paginated list: the function that builds the request.
     pub request_fn: Option<Identifier>,
+    /// For success responses with different bodies: the enum a call
+    /// returns, one variant per success status.
+    pub response_enum: Option<String>,
 }
 
 /// Decides every identifier, reporting each collision it had to resolve.
@@ -332,6 +335,11 @@ impl Namer<'_> {
                     let what = format!("the parameters struct of operation `{}`", op.id);
                     self.claim_text(types, &wanted, &op.pointer, &what)
                 });
+            let response_enum = op.by_status().then(|| {
+                let wanted = format!("{}Response", camel_name(&bare));
+                let what = format!("the response enum of operation `{}`", op.id);
+                self.claim_text(types, &wanted, &op.pointer, &what)
+            });
             // Path parameters are arguments beside `params` and `body`; the
             // others are fields of the params struct.
             let mut arguments = Taken::default();
@@ -359,6 +367,7 @@ impl Namer<'_> {
                 params_struct,
                 stream,
                 request_fn,
+                response_enum,
             });
         }
     }

@@ -87,7 +87,7 @@ pub fn response(api: &Api, op: &Operation, status: u16, body: &[u8]) -> Verdict 
     if !(200..300).contains(&status) {
         return Verdict::Refused(status);
     }
-    let Some(success) = op.success() else {
+    let Some(success) = op.success_for(status) else {
         return Verdict::Decodes;
     };
     let shape = match &success.content {
