@@ -13,6 +13,7 @@ const FIXTURES: &[(&str, &[&str])] = &[
     ("multipart_without_files", &[]),
     ("integer_enums", &[]),
     ("success_by_status", &[]),
+    ("scalar_union_params", &[]),
     (
         "enum_varnames",
         &[

@@ -507,7 +507,28 @@ fn union_item(
         .collect();
     match &u.discriminator {
         Some(tag_key) => tagged_union(writer, variant_names, name, doc, u, &boxed, tag_key),
-        None => untagged_union(writer, variant_names, name, doc, u, &boxed),
+        None => {
+            let union = untagged_union(writer, variant_names, name, doc, u, &boxed);
+            // A union of scalars and enums can be a parameter.
+            let as_text = u
+                .variants
+                .iter()
+                .all(|v| api.travels_as_text(&v.shape))
+                .then(|| {
+                    let string = writer.std().string();
+                    let variants = variant_names.iter().map(ident);
+                    quote! {
+                        impl super::runtime::ParamValue for #name {
+                            fn write_param(&self, out: &mut #string) {
+                                match self {
+                                    #(Self::#variants(value) => super::runtime::ParamValue::write_param(value, out),)*
+                                }
+                            }
+                        }
+                    }
+                });
+            quote! { #union #as_text }
+        }
     }
 }
 

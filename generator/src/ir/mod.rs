@@ -56,17 +56,13 @@ impl Api {
     /// other shape is itself. A chain that loops (lowering rejects those)
     /// ends where it would repeat.
     pub fn unalias<'a>(&'a self, shape: &'a Shape) -> &'a Shape {
-        let mut shape = shape;
-        for _ in 0..=self.types.len() {
-            match shape {
-                Shape::Named(id) => match &self.ty(*id).kind {
-                    TypeKind::Alias(inner) => shape = inner,
-                    _ => return shape,
-                },
-                _ => return shape,
-            }
-        }
-        shape
+        unalias(&self.types, shape)
+    }
+
+    /// Whether a value of this shape travels as text: see
+    /// [`travels_as_text`].
+    pub fn travels_as_text(&self, shape: &Shape) -> bool {
+        travels_as_text(&self.types, shape)
     }
 
     /// The named type a shape stands for once aliases are followed, with
@@ -83,6 +79,48 @@ impl Api {
             }
         }
         Some((id, &self.ty(id).kind))
+    }
+}
+
+/// The shape an alias stands for in `types` (lowering's table while it is
+/// built, [`Api::types`] after), through any chain of aliases; any other
+/// shape is itself. A chain that loops ends where it would repeat.
+pub fn unalias<'a>(types: &'a [TypeDef], shape: &'a Shape) -> &'a Shape {
+    let mut shape = shape;
+    for _ in 0..=types.len() {
+        match shape {
+            Shape::Named(id) => match &types[id.0].kind {
+                TypeKind::Alias(inner) => shape = inner,
+                _ => return shape,
+            },
+            _ => return shape,
+        }
+    }
+    shape
+}
+
+/// Whether a value of this shape travels as text (a path, query, header
+/// or cookie value): a scalar other than bytes, an enum, or a union whose
+/// members all do. `types` as for [`unalias`].
+pub fn travels_as_text(types: &[TypeDef], shape: &Shape) -> bool {
+    travels_as_text_within(types, shape, types.len())
+}
+
+fn travels_as_text_within(types: &[TypeDef], shape: &Shape, depth: usize) -> bool {
+    match unalias(types, shape) {
+        Shape::Scalar(scalar) => *scalar != Scalar::Binary,
+        Shape::Named(id) => match &types[id.0].kind {
+            TypeKind::Enum(_) => true,
+            TypeKind::Union(u) => {
+                u.discriminator.is_none()
+                    && depth > 0
+                    && u.variants
+                        .iter()
+                        .all(|v| travels_as_text_within(types, &v.shape, depth - 1))
+            }
+            _ => false,
+        },
+        Shape::List(_) | Shape::Map(_) | Shape::Any => false,
     }
 }
 

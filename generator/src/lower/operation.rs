@@ -332,10 +332,12 @@ fn parameter_problem(lowering: &Lowering<'_>, shape: &Shape) -> Option<&'static 
             inner => parameter_problem(lowering, inner)
                 .map(|_| "a list of values that cannot travel as text"),
         },
+        named @ Shape::Named(_) if lowering.travels_as_text(named) => None,
         named @ Shape::Named(_) => match lowering.kind_of(named) {
-            Some((_, TypeKind::Enum(_))) => None,
             Some((_, TypeKind::Struct(_))) => Some("an object"),
-            Some((_, TypeKind::Union(_))) => Some("a union (`oneOf`/`anyOf`)"),
+            Some((_, TypeKind::Union(_))) => {
+                Some("a union with members that do not travel as text (objects or lists)")
+            }
             _ => Some("untyped JSON"),
         },
         Shape::Map(_) => Some("a map"),

@@ -283,17 +283,13 @@ impl<'a> Lowering<'a> {
 
     /// The shape behind any chain of aliases (bounded, so an alias cycle
     /// cannot loop here; analysis reports it properly later).
-    pub(super) fn unalias<'s>(&'s self, mut shape: &'s Shape) -> &'s Shape {
-        for _ in 0..=self.types.len() {
-            match shape {
-                Shape::Named(id) => match &self.types[id.0].kind {
-                    TypeKind::Alias(next) => shape = next,
-                    _ => return shape,
-                },
-                _ => return shape,
-            }
-        }
-        shape
+    pub(super) fn unalias<'s>(&'s self, shape: &'s Shape) -> &'s Shape {
+        crate::ir::unalias(&self.types, shape)
+    }
+
+    /// Whether a value of the shape travels as text, in the types so far.
+    pub(super) fn travels_as_text(&self, shape: &Shape) -> bool {
+        crate::ir::travels_as_text(&self.types, shape)
     }
 
     /// The kind of the named type a shape resolves to, if any.

@@ -626,6 +626,16 @@ pub enum Choice {
     Integer(i64),
 }
 
+#[cfg(feature = "things")]
+impl super::runtime::ParamValue for Choice {
+    fn write_param(&self, out: &mut String) {
+        match self {
+            Self::OddEnum(value) => super::runtime::ParamValue::write_param(value, out),
+            Self::Integer(value) => super::runtime::ParamValue::write_param(value, out),
+        }
+    }
+}
+
 /// The `NullEnum` schema.
 pub type NullEnum = ::serde_json::Value;
 
