@@ -10,7 +10,7 @@
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::ir::{Api, Content, Field, Item, Presence, Returns, Scalar, Shape, TypeKind};
+use crate::ir::{Api, Content, Enum, Field, Item, Presence, Returns, Scalar, Shape, TypeKind};
 use crate::naming::{Identifier, Names};
 
 /// A name the emitters write as one identifier token.
@@ -230,8 +230,15 @@ impl<'a> TypeWriter<'a> {
 
     /// Whether a shape names an enum (through aliases).
     pub fn is_enum(&self, shape: &Shape) -> bool {
-        self.api
-            .is_some_and(|api| matches!(api.kind_of(shape), Some((_, TypeKind::Enum(_)))))
+        self.enum_of(shape).is_some()
+    }
+
+    /// The enum a shape names (through aliases).
+    pub fn enum_of(&self, shape: &Shape) -> Option<&'a Enum> {
+        match self.api?.kind_of(shape) {
+            Some((_, TypeKind::Enum(e))) => Some(e),
+            _ => None,
+        }
     }
 
     /// The Rust type of a shape.

@@ -636,7 +636,7 @@ fn untagged_union(
     boxed: &[bool],
 ) -> TokenStream {
     let box_path = writer.std().boxed();
-    let variants = variant_names.iter().map(ident);
+    let variants: Vec<_> = variant_names.iter().map(ident).collect();
     let payloads = u.variants.iter().zip(boxed).map(|(v, boxed)| {
         let ty = writer.shape(&v.shape);
         if *boxed {
@@ -647,10 +647,16 @@ fn untagged_union(
     });
     let variant_docs = (1..=u.variants.len()).map(|i| format!(" Alternative {i} of the schema."));
     doc.line("Decoded by trying each variant in order; the first that fits wins.");
+    let open_enums = u.variants.iter().any(|v| writer.is_enum(&v.shape));
+    if open_enums {
+        doc.line("An enum alternative fits only the values it knows, unless no alternative fits otherwise: then the first enum keeps the value as its `Unknown`.");
+    }
     let doc = doc.to_tokens();
+    let derive_deserialize = (!open_enums).then(|| quote! { ::serde::Deserialize, });
+    let deserialize = open_enums.then(|| untagged_deserialize(writer, name, &variants, u, boxed));
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, #derive_deserialize)]
         #[serde(untagged)]
         #[non_exhaustive]
         pub enum #name {
@@ -658,6 +664,80 @@ fn untagged_union(
                 #[doc = #variant_docs]
                 #variants(#payloads),
             )*
+        }
+
+        #deserialize
+    }
+}
+
+/// Decoding an untagged union with enum alternatives: an enum keeps any
+/// value it does not know as its `Unknown`, so it would win over every
+/// later alternative. Each alternative is tried on what it knows first;
+/// only when none fits does the first enum take the value as unknown.
+fn untagged_deserialize(
+    writer: &TypeWriter<'_>,
+    name: &proc_macro2::Ident,
+    variants: &[proc_macro2::Ident],
+    u: &Union,
+    boxed: &[bool],
+) -> TokenStream {
+    let std = writer.std();
+    let (result, some, ok) = (std.result(), std.some(), std.ok());
+    let unknown = ident(UNKNOWN_VARIANT);
+    let wrap = |boxed: bool, value: TokenStream| {
+        if boxed {
+            quote! { ::std::boxed::Box::new(#value) }
+        } else {
+            value
+        }
+    };
+    let strict = u.variants.iter().zip(variants).zip(boxed).map(|((v, variant), boxed)| {
+        let ty = writer.shape(&v.shape);
+        let found = wrap(*boxed, quote! { found });
+        match writer.enum_of(&v.shape) {
+            Some(e) => {
+                let read = if e.integer {
+                    quote! { value.as_i64() }
+                } else {
+                    quote! { value.as_str() }
+                };
+                quote! {
+                    if let #some(found) = #read.map(#ty::from).filter(|found| !matches!(found, #ty::#unknown(_))) {
+                        return #ok(Self::#variant(#found));
+                    }
+                }
+            }
+            None => quote! {
+                if let #ok(found) = <#ty as ::serde::Deserialize>::deserialize(&value) {
+                    return #ok(Self::#variant(#found));
+                }
+            },
+        }
+    });
+    let lenient = u
+        .variants
+        .iter()
+        .zip(variants)
+        .zip(boxed)
+        .find(|((v, _), _)| writer.is_enum(&v.shape))
+        .map(|((v, variant), boxed)| {
+            let ty = writer.shape(&v.shape);
+            let found = wrap(*boxed, quote! { found });
+            quote! {
+                if let #ok(found) = <#ty as ::serde::Deserialize>::deserialize(&value) {
+                    return #ok(Self::#variant(#found));
+                }
+            }
+        });
+    let message = format!("the value fits no alternative of `{name}`");
+    quote! {
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> #result<Self, D::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                #(#strict)*
+                #lenient
+                ::core::result::Result::Err(<D::Error as ::serde::de::Error>::custom(#message))
+            }
         }
     }
 }

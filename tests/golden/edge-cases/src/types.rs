@@ -615,8 +615,10 @@ pub struct OAuth2ProviderRequest {
 /// The `Choice` schema.
 ///
 /// Decoded by trying each variant in order; the first that fits wins.
+///
+/// An enum alternative fits only the values it knows, unless no alternative fits otherwise: then the first enum keeps the value as its `Unknown`.
 #[cfg(feature = "things")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum Choice {
@@ -624,6 +626,39 @@ pub enum Choice {
     OddEnum(OddEnum),
     /// Alternative 2 of the schema.
     Integer(i64),
+}
+
+#[cfg(feature = "things")]
+impl<'de> ::serde::Deserialize<'de> for Choice {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let ::core::option::Option::Some(found) = value
+            .as_str()
+            .map(OddEnum::from)
+            .filter(|found| !matches!(found, OddEnum::Unknown(_)))
+        {
+            return ::core::result::Result::Ok(Self::OddEnum(found));
+        }
+        if let ::core::result::Result::Ok(found) = <i64 as ::serde::Deserialize>::deserialize(
+            &value,
+        ) {
+            return ::core::result::Result::Ok(Self::Integer(found));
+        }
+        if let ::core::result::Result::Ok(found) = <OddEnum as ::serde::Deserialize>::deserialize(
+            &value,
+        ) {
+            return ::core::result::Result::Ok(Self::OddEnum(found));
+        }
+        ::core::result::Result::Err(
+            <D::Error as ::serde::de::Error>::custom(
+                "the value fits no alternative of `Choice`",
+            ),
+        )
+    }
 }
 
 #[cfg(feature = "things")]
