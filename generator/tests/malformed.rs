@@ -278,3 +278,36 @@ fn asking_for_an_unknown_operation_is_an_error() {
     assert_eq!(error.kind, ErrorKind::Invalid);
     assert!(error.message.contains("`nope`"));
 }
+
+/// A wrong value deep inside (`required: optional`) is named where it is:
+/// its own line and column, its keyword's pointer, and what is wrong with
+/// it, not the enclosing path item and serde's "did not match any variant".
+#[test]
+fn a_wrong_type_deep_inside_is_located_at_the_node() {
+    let error = expect_error(concat!(
+        "paths:\n",
+        "  /a/:\n",
+        "    get:\n",
+        "      operationId: a_list\n",
+        "      responses:\n",
+        "        '200':\n",
+        "          description: ok\n",
+        "          content:\n",
+        "            application/json:\n",
+        "              schema:\n",
+        "                type: object\n",
+        "                required: optional\n",
+    ));
+    assert_eq!(error.kind, ErrorKind::Syntax);
+    let location = error.location.as_ref().expect("located");
+    assert_eq!(
+        location.pointer,
+        "/paths/~1a~1/get/responses/200/content/application~1json/schema/required"
+    );
+    // The document starts with two lines of HEAD.
+    assert_eq!(location.line_column, Some((14, 17)));
+    assert_eq!(
+        error.message,
+        "invalid type: string \"optional\", expected a sequence"
+    );
+}

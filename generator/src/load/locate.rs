@@ -69,7 +69,7 @@ fn narrow_node(node: &Value, kind: Kind) -> Option<String> {
         return None;
     }
     match kind {
-        Kind::Schema => schema_child(node),
+        Kind::Schema => schema_child(node).or_else(|| schema_keyword(node)),
         Kind::PathItem => traced::<PathItem>(node),
         Kind::Parameter => traced::<Parameter>(node),
         Kind::RequestBody => traced::<RequestBody>(node),
@@ -121,6 +121,74 @@ fn schema_child(node: &Value) -> Option<String> {
         .into_iter()
         .find(|(_, child)| !is_reference(child) && fails(child, Kind::Schema))
         .map(|(pointer, _)| pointer)
+}
+
+/// The keyword of a schema whose value is wrong (`required: optional`):
+/// openapiv3 reads a schema through untagged enums, which hide it, so the
+/// schema is read again as the one kind its `type` says (or as a schema
+/// without one), and as the facts every schema has.
+fn schema_keyword(node: &Value) -> Option<String> {
+    // `Type` is tagged by `type`, which hides the path too: read the one
+    // variant the tag names.
+    let kind = match node.get("type").and_then(Value::as_str) {
+        Some("object") => traced::<openapiv3::ObjectType>(node),
+        Some("array") => traced::<openapiv3::ArrayType>(node),
+        Some("string") => traced::<openapiv3::StringType>(node),
+        Some("integer") => traced::<openapiv3::IntegerType>(node),
+        Some("number") => traced::<openapiv3::NumberType>(node),
+        Some("boolean") => traced::<openapiv3::BooleanType>(node),
+        _ => traced::<openapiv3::AnySchema>(node),
+    };
+    kind.filter(|path| !path.is_empty())
+        .or_else(|| traced::<openapiv3::SchemaData>(node).filter(|path| !path.is_empty()))
+}
+
+/// Where the node at `pointer` starts in a YAML document written in block
+/// style: its line and column, found by following the keys and list items
+/// down the indentation. `None` where the text does not follow that shape
+/// (flow style, keys across lines or with escapes), so no line is claimed
+/// that is not the node's.
+pub fn yaml_line_of(text: &str, pointer: &str) -> Option<(usize, usize)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let indent = |line: &str| line.len() - line.trim_start().len();
+    let meaningful = |line: &str| {
+        let trimmed = line.trim_start();
+        !trimmed.is_empty() && !trimmed.starts_with('#')
+    };
+    // The block being searched: lines after `start` indented more than
+    // `parent` (the top level has no parent).
+    let (mut start, mut parent): (usize, Option<usize>) = (0, None);
+    let mut found = None;
+    for token in pointer.split('/').skip(1) {
+        let key = token.replace("~1", "/").replace("~0", "~");
+        let first = if found.is_none() { start } else { start + 1 };
+        let block = (first..lines.len())
+            .filter(|i| meaningful(lines[*i]))
+            .take_while(|i| parent.is_none_or(|p| indent(lines[*i]) > p));
+        let block: Vec<usize> = block.collect();
+        let level = block.first().map(|i| indent(lines[*i]))?;
+        let mut siblings = block.iter().copied().filter(|i| indent(lines[*i]) == level);
+        let hit = match key.parse::<usize>() {
+            Ok(index) if lines[*block.first()?].trim_start().starts_with("- ") => siblings
+                .filter(|i| lines[*i].trim_start().starts_with("- "))
+                .nth(index),
+            // Keys are unique: the loader refuses duplicates.
+            _ => siblings.find(|i| {
+                let trimmed = lines[*i].trim_start().trim_start_matches("- ");
+                [key.clone(), format!("\"{key}\""), format!("'{key}'")]
+                    .iter()
+                    .any(|written| {
+                        trimmed
+                            .strip_prefix(written.as_str())
+                            .is_some_and(|rest| rest.starts_with(':'))
+                    })
+            }),
+        }?;
+        found = Some((hit + 1, level + 1));
+        start = hit;
+        parent = Some(level);
+    }
+    found
 }
 
 fn fails(node: &Value, kind: Kind) -> bool {
@@ -176,16 +244,37 @@ mod tests {
         });
         assert_eq!(
             narrow(&document, "/paths"),
-            "/paths/~1a~1/get/responses/200/content/application~1json/schema/properties/bad"
+            "/paths/~1a~1/get/responses/200/content/application~1json/schema/properties/bad/maxLength"
         );
     }
 
     #[test]
-    fn stops_at_the_node_itself() {
+    fn names_the_keyword_inside_a_schema() {
         let document = json!({"components": {"schemas": {"A": {"type": "object", "required": 5}}}});
         assert_eq!(
             narrow(&document, "/components/schemas"),
-            "/components/schemas/A"
+            "/components/schemas/A/required"
         );
+        let document = json!({"components": {"schemas": {"A": {"nullable": "maybe"}}}});
+        assert_eq!(
+            narrow(&document, "/components/schemas"),
+            "/components/schemas/A/nullable"
+        );
+    }
+
+    #[test]
+    fn finds_the_line_of_a_block_style_node() {
+        let text = "paths:\n  /a/:\n    get:\n      parameters:\n        - name: x\n          in: query\n        - name: y\n          schema:\n            type: object\n            # a comment\n            required: optional\n";
+        assert_eq!(
+            yaml_line_of(text, "/paths/~1a~1/get/parameters/1/schema/required"),
+            Some((11, 13))
+        );
+        assert_eq!(yaml_line_of(text, "/paths/~1a~1/get"), Some((3, 5)));
+        assert_eq!(
+            yaml_line_of("r:\n  '200':\n    x: 1\n", "/r/200/x"),
+            Some((3, 5))
+        );
+        assert_eq!(yaml_line_of(text, "/paths/~1b~1"), None);
+        assert_eq!(yaml_line_of("a: {b: 1}\n", "/a/b"), None);
     }
 }

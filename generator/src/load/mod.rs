@@ -189,7 +189,13 @@ fn yaml_error(source: &Source, error: &yaml_serde::Error) -> Error {
     if let Err(traced) = traced {
         location.pointer = pointer_of(traced.path());
         if let Ok(document) = from_yaml::<serde_json::Value>(&source.text) {
-            location.pointer = locate::narrow(&document, &location.pointer);
+            let narrowed = locate::narrow(&document, &location.pointer);
+            // The parser's position is the end of the node serde gave up in;
+            // a node found further down is placed by its own line, or by none.
+            if narrowed != location.pointer {
+                location.line_column = locate::yaml_line_of(&source.text, &narrowed);
+            }
+            location.pointer = narrowed;
         }
     }
     Error::at(ErrorKind::Syntax, location, describe(&error.to_string()))
