@@ -68,17 +68,17 @@ impl Api {
     /// The named type a shape stands for once aliases are followed, with
     /// its id: `None` for scalars, containers and `Any`.
     pub fn kind_of(&self, shape: &Shape) -> Option<(TypeId, &TypeKind)> {
-        let Shape::Named(mut id) = shape else {
-            return None;
-        };
-        for _ in 0..=self.types.len() {
-            match &self.ty(id).kind {
-                TypeKind::Alias(Shape::Named(next)) => id = *next,
-                TypeKind::Alias(_) => return None,
-                kind => return Some((id, kind)),
-            }
-        }
-        Some((id, &self.ty(id).kind))
+        kind_of(&self.types, shape)
+    }
+}
+
+/// The named type a shape stands for in `types` once aliases are
+/// followed (see [`unalias`]), with its id: `None` for scalars, containers
+/// and `Any`.
+pub fn kind_of<'a>(types: &'a [TypeDef], shape: &Shape) -> Option<(TypeId, &'a TypeKind)> {
+    match unalias(types, shape) {
+        Shape::Named(id) => Some((*id, &types[id.0].kind)),
+        _ => None,
     }
 }
 
@@ -519,6 +519,14 @@ impl<'a> Returns<'a> {
             Content::Empty | Content::Multipart(_) | Content::Form(_) => Returns::Nothing,
         }
     }
+
+    /// The `Accept` header a call sends.
+    pub fn accept(self) -> &'a str {
+        match self {
+            Self::Text(media_type) | Self::Bytes(media_type) => media_type,
+            _ => "application/json",
+        }
+    }
 }
 
 /// What a successful call of an operation gives back.
@@ -538,16 +546,6 @@ pub enum Returns<'a> {
     /// One of the success responses, chosen by status: they have different
     /// bodies (the operation's response enum).
     ByStatus,
-}
-
-impl<'a> Returns<'a> {
-    /// The `Accept` header a call sends.
-    pub fn accept(self) -> &'a str {
-        match self {
-            Self::Text(media_type) | Self::Bytes(media_type) => media_type,
-            _ => "application/json",
-        }
-    }
 }
 
 /// How to walk a paginated list operation (authentik's `Paginated*List`

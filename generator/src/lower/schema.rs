@@ -294,10 +294,7 @@ impl<'a> Lowering<'a> {
 
     /// The kind of the named type a shape resolves to, if any.
     pub(super) fn kind_of(&self, shape: &Shape) -> Option<(TypeId, &TypeKind)> {
-        match self.unalias(shape) {
-            Shape::Named(id) => Some((*id, &self.types[id.0].kind)),
-            _ => None,
-        }
+        crate::ir::kind_of(&self.types, shape)
     }
 
     /// The struct a shape names, if it names one.
