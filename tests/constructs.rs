@@ -78,16 +78,9 @@ fn each_fixture_compiles_lints_documents_and_passes_its_wire_test() {
             "tests/support/src/recorder.rs",
             "tests/support/recorder.rs",
         );
-        members.push(format!("{name:?}"));
+        members.push(name.to_string());
     }
-    std::fs::write(
-        dir.join("Cargo.toml"),
-        format!(
-            "[workspace]\nmembers = [{}]\nresolver = \"2\"\n",
-            members.join(", ")
-        ),
-    )
-    .expect("write workspace manifest");
+    crates::write_workspace(&dir, &members);
     crates::cargo(
         &dir,
         &[

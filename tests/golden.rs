@@ -116,16 +116,9 @@ fn golden_crates_compile_without_warnings() {
             };
             std::fs::write(path, contents).expect("write");
         }
-        members.push(format!("{case:?}"));
+        members.push(case.to_string());
     }
-    std::fs::write(
-        dir.join("Cargo.toml"),
-        format!(
-            "[workspace]\nmembers = [{}]\nresolver = \"2\"\n",
-            members.join(", ")
-        ),
-    )
-    .expect("write workspace manifest");
+    crates::write_workspace(&dir, &members);
     crates::cargo(
         &dir,
         &[

@@ -24,6 +24,23 @@ fn whoami() -> String {
     std::env::var("USER").unwrap_or_else(|_| "user".into())
 }
 
+/// Makes `dir` a workspace of the crates in its subdirectories `members`,
+/// so cargo builds their shared dependencies once.
+pub fn write_workspace<S: AsRef<str>>(dir: &Path, members: &[S]) {
+    let members: Vec<String> = members
+        .iter()
+        .map(|member| format!("{:?}", member.as_ref()))
+        .collect();
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        format!(
+            "[workspace]\nmembers = [{}]\nresolver = \"2\"\n",
+            members.join(", ")
+        ),
+    )
+    .expect("write workspace manifest");
+}
+
 /// Runs `cargo <args>` in `dir` with the shared target directory, failing
 /// the test with cargo's output if it fails.
 pub fn cargo(dir: &Path, args: &[&str]) -> String {
