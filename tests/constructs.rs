@@ -14,6 +14,8 @@ const FIXTURES: &[(&str, &[&str])] = &[
     ("integer_enums", &[]),
     ("success_by_status", &[]),
     ("scalar_union_params", &[]),
+    ("refs_into_schemas", &[]),
+    ("properties_beside_union", &[]),
     (
         "enum_varnames",
         &[

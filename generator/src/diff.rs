@@ -386,12 +386,11 @@ fn diff_struct(
     }
     // Users build the types they send; the others only come back.
     let built = new.sent[new_id.0] || old.sent[old_id.0];
-    let has_default = |s: &Struct| s.fields.iter().all(|f| f.presence == Presence::Optional);
     for field in &b.fields {
         let path = format!("{item}::{}", field_name(new, new_id, b, field));
         let Some(before) = a.fields.iter().find(|f| f.wire_name == field.wire_name) else {
             let breaking = built
-                && (field.presence == Presence::Required || !has_default(a) || !has_default(b));
+                && (field.presence == Presence::Required || !a.has_default() || !b.has_default());
             changes.push(Change {
                 kind: ChangeKind::FieldAdded,
                 breaking,
@@ -419,6 +418,36 @@ fn diff_struct(
             breaking: true,
             item: path,
             detail: format!("{from} -> {to}"),
+        });
+    }
+    let alternatives = |side: &Side<'_>, s: &Struct| {
+        s.alternatives
+            .as_ref()
+            .map(|alternatives| side.shape(&alternatives.shape))
+    };
+    let (from, to) = (alternatives(old, a), alternatives(new, b));
+    let path = |side: &Side<'_>, id: TypeId| {
+        let name = side.names.alternatives[id.0]
+            .as_ref()
+            .map_or("variant", |name| name.name());
+        format!("{item}::{name}")
+    };
+    let change = match (from, to) {
+        (Some(from), None) => Some((ChangeKind::FieldRemoved, path(old, old_id), from)),
+        (None, Some(to)) => Some((ChangeKind::FieldAdded, path(new, new_id), to)),
+        (Some(from), Some(to)) if from != to => Some((
+            ChangeKind::FieldRetyped,
+            path(new, new_id),
+            format!("{from} -> {to}"),
+        )),
+        _ => None,
+    };
+    if let Some((kind, item, detail)) = change {
+        changes.push(Change {
+            kind,
+            breaking: true,
+            item,
+            detail,
         });
     }
 }

@@ -184,7 +184,9 @@ impl Generator {
         let started = Instant::now();
         let document = self.document()?;
         let load_time = started.elapsed();
-        let mut model = self.build_model(&document.openapi, &document.name)?;
+        let mut model = self
+            .build_model(&document.openapi, &document.name)
+            .map_err(|error| load::place(error, &document.text))?;
         model.diagnostics.splice(0..0, document.diagnostics);
         model.load_time = load_time;
         self.check_strict(&model.diagnostics)?;
@@ -304,6 +306,7 @@ impl Generator {
         }
         Ok(Document {
             name: source.name,
+            text: source.text,
             openapi,
             diagnostics,
         })
@@ -367,6 +370,8 @@ impl Generator {
 pub struct Document {
     /// The path or label messages call the schema by.
     pub name: String,
+    /// The text it was parsed from, which places errors found later by line.
+    pub text: String,
     /// The document.
     pub openapi: openapiv3::OpenAPI,
     /// What applying the overrides reported (an override that matched

@@ -167,7 +167,7 @@ fn bad_input_exits_2_with_file_and_pointer() {
     let message = stderr(&output);
     assert!(message.starts_with("error: "), "{message}");
     assert!(
-        message.contains("bad.yml at #/components/schemas/A/$ref"),
+        message.contains("bad.yml:6:5 at #/components/schemas/A/$ref"),
         "{message}"
     );
     assert!(!message.contains("panicked"), "{message}");

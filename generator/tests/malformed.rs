@@ -67,6 +67,45 @@ fn a_dangling_ref_names_the_ref() {
         error.message.contains("#/components/schemas/Flw"),
         "{error}"
     );
+    let location = error.location.as_ref().expect("located");
+    assert_eq!(location.line_column, Some((9, 9)), "{error}");
+}
+
+#[test]
+fn a_ref_into_a_schema_that_points_at_nothing_names_the_missing_step() {
+    let error = expect_error(concat!(
+        "paths: {}\ncomponents:\n  schemas:\n",
+        "    Tag:\n      allOf:\n        - type: object\n",
+        "    Label:\n      type: object\n      properties:\n",
+        "        tag:\n          $ref: '#/components/schemas/Tag/allOf/1'\n",
+    ));
+    assert_eq!(error.kind, ErrorKind::UnresolvedRef);
+    assert_eq!(
+        pointer(&error),
+        "/components/schemas/Label/properties/tag/$ref"
+    );
+    assert!(
+        error
+            .message
+            .contains("`#/components/schemas/Tag` has no `allOf`"),
+        "{error}"
+    );
+    assert_eq!(
+        error.location.as_ref().and_then(|l| l.line_column),
+        Some((13, 11)),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_schema_that_refers_to_its_own_inside_is_a_cycle_not_a_hang() {
+    let error = expect_error(concat!(
+        "paths: {}\ncomponents:\n  schemas:\n",
+        "    Tree:\n      type: object\n      properties:\n",
+        "        children: {type: array, items: {$ref: '#/components/schemas/Tree/properties/children'}}\n",
+    ));
+    assert_eq!(error.kind, ErrorKind::RefCycle, "{error}");
+    assert!(error.message.contains("needs a name of its own"), "{error}");
 }
 
 #[test]
@@ -310,4 +349,36 @@ fn a_wrong_type_deep_inside_is_located_at_the_node() {
         error.message,
         "invalid type: string \"optional\", expected a sequence"
     );
+}
+
+/// Properties beside a union are a struct only where the two can share one
+/// object: each case that cannot is a warning naming why, at the node.
+#[test]
+fn properties_beside_a_union_that_cannot_share_an_object_are_named() {
+    let cases = [
+        (
+            "      oneOf: [{type: string}, {type: object, properties: {b: {type: string}}}]\n",
+            "/components/schemas/Odd/oneOf/0",
+            "a `oneOf` alternative that is not an object",
+        ),
+        (
+            "      anyOf: [{type: object, properties: {a: {type: string}}}, {type: object, properties: {b: {type: string}}}]\n",
+            "/components/schemas/Odd",
+            "property `a`, declared beside a `anyOf` and by only some of its alternatives",
+        ),
+    ];
+    for (union, at, reason) in cases {
+        let body = format!(
+            "paths: {{}}\ncomponents:\n  schemas:\n    Odd:\n      properties: {{a: {{type: integer}}}}\n{union}"
+        );
+        let generated = generate(&body).expect("a warning, not an error");
+        let warnings: Vec<String> = generated
+            .diagnostics
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(generated.diagnostics.len(), 1, "{warnings:#?}");
+        assert_eq!(generated.diagnostics[0].location.pointer, at);
+        assert!(warnings[0].contains(reason), "{warnings:#?}");
+    }
 }

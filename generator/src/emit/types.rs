@@ -97,8 +97,23 @@ fn struct_item(
             pub #field_name: #ty,
         }
     });
-    let all_optional = s.fields.iter().all(|f| f.presence == Presence::Optional);
-    let default = all_optional.then(|| quote! { Default, });
+    let alternatives = s.alternatives.as_ref().map(|alternatives| {
+        let field_name = names.alternatives[id.0]
+            .as_ref()
+            .map_or_else(|| ident("variant"), ident);
+        let mut ty = writer.shape(&alternatives.shape);
+        if alternatives.indirect {
+            let box_path = std.boxed();
+            ty = quote! { #box_path<#ty> };
+        }
+        quote! {
+            /// The alternative the rest of the object is: the schema's
+            /// `oneOf`/`anyOf`, which shares this object on the wire.
+            #[serde(flatten)]
+            pub #field_name: #ty,
+        }
+    });
+    let default = s.has_default().then(|| quote! { Default, });
     let doc = doc.to_tokens();
     let into_multipart = multipart.then(|| {
         let parts = s
@@ -150,6 +165,7 @@ fn struct_item(
             #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
             pub struct #name {
                 #(#fields)*
+                #alternatives
                 #additional
             }
 

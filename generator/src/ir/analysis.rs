@@ -17,8 +17,8 @@
 
 use crate::error::{Error, ErrorKind, Location};
 use crate::ir::{
-    Api, Content, ErrorBody, ErrorType, Operation, Paging, ParamLocation, Presence, Returns,
-    Scalar, Shape, Status, Struct, TypeId, TypeKind,
+    Alternatives, Api, Content, ErrorBody, ErrorType, Operation, Paging, ParamLocation, Presence,
+    Returns, Scalar, Shape, Status, Struct, TypeId, TypeKind,
 };
 
 /// Rejects aliases that lead back to themselves (`A: {$ref: B}`, `B: {$ref: A}`).
@@ -112,6 +112,11 @@ pub fn indirection(api: &mut Api) {
         match (&mut api.types[from].kind, via) {
             (TypeKind::Struct(s), Via::Field(i)) => s.fields[i].indirect = true,
             (TypeKind::Union(u), Via::Variant(i)) => u.variants[i].indirect = true,
+            (TypeKind::Struct(s), Via::Alternatives) => {
+                if let Some(alternatives) = &mut s.alternatives {
+                    alternatives.indirect = true;
+                }
+            }
             _ => {}
         }
     }
@@ -175,6 +180,9 @@ pub fn for_each_type_shape(kind: &TypeKind, f: &mut impl FnMut(&Shape)) {
             }
             if let Some(additional) = &s.additional {
                 f(&additional.shape);
+            }
+            if let Some(alternatives) = &s.alternatives {
+                f(&alternatives.shape);
             }
         }
         TypeKind::Union(u) => {
@@ -325,6 +333,7 @@ fn display_name(api: &Api, index: usize) -> String {
 enum Via {
     Field(usize),
     Variant(usize),
+    Alternatives,
     Alias,
 }
 
@@ -353,6 +362,17 @@ fn edges(api: &Api, keep: impl Fn(&Edge) -> bool) -> Vec<Vec<Edge>> {
                                 mandatory: field.presence == Presence::Required && !field.nullable,
                             });
                         }
+                    }
+                    if let Some(Alternatives {
+                        shape: Shape::Named(to),
+                        ..
+                    }) = s.alternatives
+                    {
+                        out.push(Edge {
+                            to: to.0,
+                            via: Via::Alternatives,
+                            mandatory: true,
+                        });
                     }
                 }
                 TypeKind::Union(u) => {

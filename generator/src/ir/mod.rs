@@ -193,12 +193,33 @@ pub struct Struct {
     /// The values of `additionalProperties` when the object also accepts
     /// properties it does not name.
     pub additional: Option<Item>,
+    /// The alternatives of a `oneOf`/`anyOf` written beside the properties:
+    /// the object is the fields and one alternative, in one JSON object.
+    pub alternatives: Option<Alternatives>,
     /// Whether some operation sends it as a `multipart/form-data` body;
     /// filled by [`analysis::facts`].
     pub multipart: bool,
 }
 
+/// The union an object carries beside its own fields. The fields it shares
+/// with an alternative, and the discriminator, are the alternative's: the
+/// object's own fields are only those no alternative names.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Alternatives {
+    /// The union (a named type).
+    pub shape: Shape,
+    /// Set by [`analysis::indirection`]: the union closes a cycle of types
+    /// that contain each other and must be stored behind a pointer.
+    pub indirect: bool,
+}
+
 impl Struct {
+    /// Whether the generated struct has a `Default`: every field optional,
+    /// and no alternatives beside them (those have no default value).
+    pub fn has_default(&self) -> bool {
+        self.alternatives.is_none() && self.fields.iter().all(|f| f.presence == Presence::Optional)
+    }
+
     /// Whether any field holds binary data, which makes the struct a
     /// multipart form only, not a JSON object.
     pub fn has_binary(&self) -> bool {

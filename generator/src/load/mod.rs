@@ -160,6 +160,24 @@ fn check_version(
     }
 }
 
+/// Gives an error found after parsing (a dangling `$ref`, say) the line
+/// and column of the node its pointer names, where the text shows it. A
+/// key written in flow style (`flow: {$ref: ...}`) has no line of its own:
+/// it is placed at the node that holds it, which starts on its line.
+pub fn place(mut error: Error, text: &str) -> Error {
+    if let Some(location) = error.location.as_mut() {
+        if location.line_column.is_none() && !location.pointer.is_empty() {
+            let parent = location.pointer.rsplit_once('/').map(|(parent, _)| parent);
+            location.line_column = locate::yaml_line_of(text, &location.pointer).or_else(|| {
+                parent
+                    .filter(|parent| !parent.is_empty())
+                    .and_then(|parent| locate::yaml_line_of(text, parent))
+            });
+        }
+    }
+    error
+}
+
 fn json_error(source: &Source, error: &serde_json::Error) -> Error {
     let mut location = Location::new(&source.name, "");
     if error.line() > 0 {

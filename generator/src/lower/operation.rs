@@ -13,7 +13,8 @@ use openapiv3::{
     ParameterSchemaOrContent, PathStyle, QueryStyle, ReferenceOr, SecurityScheme, StatusCode,
 };
 
-use super::schema::{extend, Lowering, SchemaRef};
+use super::refs::SchemaRef;
+use super::schema::{extend, Lowering};
 use super::LeftOut;
 use crate::error::{pointer_push, Error, ErrorKind};
 use crate::ir::{
@@ -441,6 +442,12 @@ fn lower_request_body<'a>(
         (Encoding::Multipart | Encoding::Form, Some(schema)) => {
             let lowered = lowering.lower(SchemaRef::from(schema), &hint, &at)?;
             match lowering.struct_of(&lowered.shape) {
+                Some((_, s)) if s.alternatives.is_some() => {
+                    return Ok(Err(Skip::new(
+                        &at,
+                        format!("a `{media_type}` body is a flat list of fields; it cannot carry a `oneOf`/`anyOf` beside its properties"),
+                    )))
+                }
                 Some((id, _)) if encoding == Encoding::Multipart => Content::Multipart(id),
                 Some((id, _)) => Content::Form(id),
                 None => {

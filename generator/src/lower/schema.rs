@@ -13,37 +13,12 @@ use openapiv3::{
 };
 use serde_json::Value;
 
-use super::refs::Resolver;
+use super::refs::{Resolver, SchemaRef, Target};
 use crate::error::{pointer_push, Diagnostic, Error, ErrorKind, Location};
 use crate::ir::{
-    Constraints, Docs, Enum, EnumVariant, Field, Item, Presence, Scalar, Shape, Struct, TypeDef,
-    TypeId, TypeKind, Union, UnionVariant,
+    Alternatives, Constraints, Docs, Enum, EnumVariant, Field, Item, Presence, Scalar, Shape,
+    Struct, TypeDef, TypeId, TypeKind, Union, UnionVariant,
 };
-
-/// A schema position: a reference or an inline schema.
-#[derive(Clone, Copy)]
-pub(super) enum SchemaRef<'a> {
-    Ref(&'a str),
-    Inline(&'a Schema),
-}
-
-impl<'a> From<&'a ReferenceOr<Schema>> for SchemaRef<'a> {
-    fn from(item: &'a ReferenceOr<Schema>) -> Self {
-        match item {
-            ReferenceOr::Reference { reference } => Self::Ref(reference),
-            ReferenceOr::Item(schema) => Self::Inline(schema),
-        }
-    }
-}
-
-impl<'a> From<&'a ReferenceOr<Box<Schema>>> for SchemaRef<'a> {
-    fn from(item: &'a ReferenceOr<Box<Schema>>) -> Self {
-        match item {
-            ReferenceOr::Reference { reference } => Self::Ref(reference),
-            ReferenceOr::Item(schema) => Self::Inline(schema),
-        }
-    }
-}
 
 /// A schema lowered for use in a property, item or parameter position: the
 /// shape and the facts the position carries.
@@ -83,11 +58,15 @@ struct ObjectParts<'a> {
     additional: Option<(&'a AdditionalProperties, String)>,
 }
 
+/// A list of member schemas and the keyword (`allOf`, ...) it sits under.
+type Members<'a> = (&'static str, &'a [ReferenceOr<Schema>]);
+
 /// How far lowering had got: see [`Lowering::mark`].
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Mark {
     types: usize,
     diagnostics: usize,
+    inside: usize,
 }
 
 /// The schema half of IR building: owns the type table while it grows.
@@ -97,6 +76,14 @@ pub(super) struct Lowering<'a> {
     component_nullable: Vec<bool>,
     /// The component being lowered; inline types found meanwhile belong to it.
     owner: Option<TypeId>,
+    /// Schemas inside components that `$ref`s point at, and every schema
+    /// within them, by pointer: each is lowered once, at the first reference
+    /// (`None` while a target is under way, which catches a target that
+    /// contains a reference to itself).
+    inside: IndexMap<String, Option<Lowered>>,
+    /// How many `$ref`-into-schema targets are being lowered, one inside
+    /// another: while any is, what is lowered goes into `inside`.
+    sharing: usize,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -123,6 +110,8 @@ impl<'a> Lowering<'a> {
             types,
             component_nullable,
             owner: None,
+            inside: IndexMap::new(),
+            sharing: 0,
             diagnostics: Vec::new(),
         }
     }
@@ -137,6 +126,7 @@ impl<'a> Lowering<'a> {
         Mark {
             types: self.types.len(),
             diagnostics: self.diagnostics.len(),
+            inside: self.inside.len(),
         }
     }
 
@@ -145,6 +135,7 @@ impl<'a> Lowering<'a> {
     pub(super) fn truncate(&mut self, mark: Mark) {
         self.types.truncate(mark.types);
         self.diagnostics.truncate(mark.diagnostics);
+        self.inside.truncate(mark.inside);
     }
 
     pub(super) fn warn(&mut self, kind: ErrorKind, pointer: &str, message: impl Into<String>) {
@@ -173,12 +164,8 @@ impl<'a> Lowering<'a> {
             self.owner = Some(TypeId(index));
             let (kind, docs) = match schema {
                 ReferenceOr::Reference { reference } => {
-                    let target =
-                        resolver.schema_index(reference, &pointer_push(&pointer, "$ref"))?;
-                    (
-                        TypeKind::Alias(Shape::Named(TypeId(target))),
-                        Docs::default(),
-                    )
+                    let target = self.lower(SchemaRef::Ref(reference), &hint, &pointer)?;
+                    (TypeKind::Alias(target.shape), Docs::default())
                 }
                 ReferenceOr::Item(schema) => {
                     let mut docs = docs_of(schema);
@@ -209,9 +196,13 @@ impl<'a> Lowering<'a> {
     ) -> Result<Lowered, Error> {
         let schema = match item {
             SchemaRef::Ref(reference) => {
-                let index = self
-                    .resolver
-                    .schema_index(reference, &pointer_push(pointer, "$ref"))?;
+                let at = pointer_push(pointer, "$ref");
+                let index = match self.resolver.schema_target(reference, &at)? {
+                    Target::Component(index) => index,
+                    Target::Inside(schema, pointer) => {
+                        return self.lower_inside(schema, hint, &pointer, &at)
+                    }
+                };
                 return Ok(Lowered {
                     shape: Shape::Named(TypeId(index)),
                     nullable: self.component_nullable[index],
@@ -224,6 +215,46 @@ impl<'a> Lowering<'a> {
             }
             SchemaRef::Inline(schema) => schema,
         };
+        if !self.inside.is_empty() {
+            if let Some(Some(shared)) = self.inside.get(pointer) {
+                return Ok(shared.clone());
+            }
+        }
+        if self.sharing == 0 {
+            return self.lower_inline(schema, hint, pointer);
+        }
+        // Lowering the target of a `$ref` into a schema: what it contains is
+        // shared with every other reference to it, and a node the component
+        // itself already gave a type keeps that type.
+        let lowered = match self.inline_type_at(pointer) {
+            Some(id) => {
+                let mut lowered = facts_of(schema);
+                lowered.shape = Shape::Named(id);
+                lowered.nullable |= admits_null(self.resolver, schema);
+                lowered
+            }
+            None => self.lower_inline(schema, hint, pointer)?,
+        };
+        self.inside
+            .insert(pointer.to_string(), Some(lowered.clone()));
+        Ok(lowered)
+    }
+
+    /// The inline type made for the schema at `pointer`, if one was.
+    fn inline_type_at(&self, pointer: &str) -> Option<TypeId> {
+        self.types
+            .iter()
+            .position(|t| t.schema_name.is_none() && t.pointer == pointer)
+            .map(TypeId)
+    }
+
+    /// Lowers a schema written in place.
+    fn lower_inline(
+        &mut self,
+        schema: &'a Schema,
+        hint: &[String],
+        pointer: &str,
+    ) -> Result<Lowered, Error> {
         let mut lowered = facts_of(schema);
         if let Some(inner) = single_all_of(schema) {
             // The wrapper's own facts win; the shape comes from inside.
@@ -260,6 +291,34 @@ impl<'a> Lowering<'a> {
             }
         }
         Ok(lowered)
+    }
+
+    /// A schema inside a component that a `$ref` (at `at`) points at: typed
+    /// as if it were written where it is first referenced, and shared by
+    /// every later reference.
+    fn lower_inside(
+        &mut self,
+        schema: &'a Schema,
+        hint: &[String],
+        pointer: &str,
+        at: &str,
+    ) -> Result<Lowered, Error> {
+        match self.inside.get(pointer) {
+            Some(Some(lowered)) => return Ok(lowered.clone()),
+            Some(None) => {
+                return Err(self.error(
+                    ErrorKind::RefCycle,
+                    at,
+                    format!("the schema at `#{pointer}` contains a `$ref` to itself; a recursive schema needs a name of its own under components/schemas"),
+                ))
+            }
+            None => {}
+        }
+        self.inside.insert(pointer.to_string(), None);
+        self.sharing += 1;
+        let lowered = self.lower(SchemaRef::Inline(schema), hint, pointer);
+        self.sharing -= 1;
+        lowered
     }
 
     /// Adds a type for an inline schema and returns its id.
@@ -396,14 +455,17 @@ impl<'a> Lowering<'a> {
             return self.all_of(&any.all_of, parts, hint, pointer);
         }
         if !any.one_of.is_empty() || !any.any_of.is_empty() {
-            if !parts.properties.is_empty() {
-                return Ok(self.unsupported(pointer, "properties beside `oneOf`/`anyOf`"));
+            if !any.one_of.is_empty() && !any.any_of.is_empty() {
+                return Ok(self.unsupported(pointer, "`oneOf` and `anyOf` side by side"));
             }
             let (members, keyword) = if any.one_of.is_empty() {
                 (&any.any_of, "anyOf")
             } else {
                 (&any.one_of, "oneOf")
             };
+            if !parts.properties.is_empty() {
+                return self.beside_union(parts, members, discriminator, hint, pointer, keyword);
+            }
             return self.union(members, discriminator, hint, pointer, keyword);
         }
         if !any.enumeration.is_empty() {
@@ -495,7 +557,161 @@ impl<'a> Lowering<'a> {
         parts.required.extend(required.iter().map(String::as_str));
     }
 
+    /// Properties beside a `oneOf`/`anyOf`: a struct of the properties no
+    /// alternative names (nor the discriminator), carrying the union. Every
+    /// alternative must be an object, or the two could not share one.
+    fn beside_union(
+        &mut self,
+        mut parts: ObjectParts<'a>,
+        members: &'a [ReferenceOr<Schema>],
+        discriminator: Option<&'a Discriminator>,
+        hint: &[String],
+        pointer: &str,
+        keyword: &str,
+    ) -> Result<Definition, Error> {
+        let base = pointer_push(pointer, keyword);
+        let mut declared: Vec<Vec<&'a str>> = Vec::new();
+        for (index, member) in members.iter().enumerate() {
+            let member = SchemaRef::from(member);
+            let at = pointer_push(&base, &index.to_string());
+            match self.declared_properties(member, &at, 0)? {
+                Some(names) => declared.push(names),
+                None if self.is_null_only(member) => {}
+                None => {
+                    return Ok(self.unsupported(
+                        &at,
+                        &format!(
+                            "a `{keyword}` alternative that is not an object, beside properties,"
+                        ),
+                    ))
+                }
+            }
+        }
+        // A property every alternative declares is theirs; one only some
+        // declare could be read by the object or by the alternative, not both.
+        let mut theirs: Vec<&'a str> = discriminator
+            .map(|d| d.property_name.as_str())
+            .into_iter()
+            .collect();
+        for &name in parts.properties.keys() {
+            let declaring = declared
+                .iter()
+                .filter(|names| names.contains(&name))
+                .count();
+            if declaring > 0 && declaring == declared.len() {
+                theirs.push(name);
+            } else if declaring > 0 {
+                return Ok(self.unsupported(
+                    pointer,
+                    &format!("property `{name}`, declared beside a `{keyword}` and by only some of its alternatives,"),
+                ));
+            }
+        }
+        parts.properties.retain(|name, _| !theirs.contains(name));
+        parts.required.retain(|name| !theirs.contains(name));
+        let (shape, nullable) = match self.union(members, discriminator, hint, pointer, keyword)? {
+            Definition::Kind { kind, nullable } => {
+                let hint = extend(hint, "variant");
+                let id = self.add_inline(&hint, &base, Docs::default(), kind);
+                (Shape::Named(id), nullable)
+            }
+            Definition::Shape { shape, nullable } => (shape, nullable),
+            opaque @ Definition::Opaque { .. } => return Ok(opaque),
+        };
+        let alternatives = (shape != Shape::Any).then_some(Alternatives {
+            shape,
+            indirect: false,
+        });
+        match self.object_of(parts, alternatives, hint)? {
+            Definition::Kind { kind, .. } => Ok(Definition::Kind { kind, nullable }),
+            other => Ok(other),
+        }
+    }
+
+    /// The property names an object-like schema declares, with those of
+    /// its `allOf`, `oneOf` and `anyOf` members; `None` for a schema that is
+    /// not an object.
+    fn declared_properties(
+        &self,
+        member: SchemaRef<'a>,
+        pointer: &str,
+        depth: usize,
+    ) -> Result<Option<Vec<&'a str>>, Error> {
+        if depth > 32 {
+            return Ok(None);
+        }
+        let resolver = self.resolver;
+        let schema = match member {
+            SchemaRef::Inline(schema) => schema,
+            SchemaRef::Ref(reference) => {
+                match resolver.schema_target(reference, &pointer_push(pointer, "$ref"))? {
+                    Target::Inside(schema, _) => schema,
+                    Target::Component(index) => match resolver.schema_at(index) {
+                        Some((_, ReferenceOr::Item(schema))) => schema,
+                        Some((name, ReferenceOr::Reference { reference })) => {
+                            let at = pointer_push("/components/schemas", name);
+                            return self.declared_properties(
+                                SchemaRef::Ref(reference),
+                                &at,
+                                depth + 1,
+                            );
+                        }
+                        None => return Ok(None),
+                    },
+                }
+            }
+        };
+        let names = |properties: &'a IndexMap<String, ReferenceOr<Box<Schema>>>| {
+            properties.keys().map(String::as_str).collect::<Vec<_>>()
+        };
+        let (mut declared, lists): (Vec<&'a str>, Vec<Members<'a>>) = match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(o)) => (names(&o.properties), Vec::new()),
+            SchemaKind::AllOf { all_of } => (Vec::new(), vec![("allOf", &all_of[..])]),
+            SchemaKind::OneOf { one_of } => (Vec::new(), vec![("oneOf", &one_of[..])]),
+            SchemaKind::AnyOf { any_of } => (Vec::new(), vec![("anyOf", &any_of[..])]),
+            SchemaKind::Any(any) if any.typ.as_deref().is_none_or(|t| t == "object") => {
+                let lists = vec![
+                    ("allOf", &any.all_of[..]),
+                    ("oneOf", &any.one_of[..]),
+                    ("anyOf", &any.any_of[..]),
+                ];
+                let object_like = any.typ.is_some()
+                    || !any.properties.is_empty()
+                    || any.additional_properties.is_some()
+                    || lists.iter().any(|(_, list)| !list.is_empty());
+                if !object_like {
+                    return Ok(None);
+                }
+                (names(&any.properties), lists)
+            }
+            _ => return Ok(None),
+        };
+        for (keyword, list) in lists {
+            let base = pointer_push(pointer, keyword);
+            for (index, inner) in list.iter().enumerate() {
+                let inner = SchemaRef::from(inner);
+                let at = pointer_push(&base, &index.to_string());
+                match self.declared_properties(inner, &at, depth + 1)? {
+                    Some(names) => declared.extend(names),
+                    None if keyword != "allOf" && self.is_null_only(inner) => {}
+                    None => return Ok(None),
+                }
+            }
+        }
+        Ok(Some(declared))
+    }
+
     fn object(&mut self, parts: ObjectParts<'a>, hint: &[String]) -> Result<Definition, Error> {
+        self.object_of(parts, None, hint)
+    }
+
+    /// An object of `parts`, with `alternatives` beside its fields if given.
+    fn object_of(
+        &mut self,
+        parts: ObjectParts<'a>,
+        alternatives: Option<Alternatives>,
+        hint: &[String],
+    ) -> Result<Definition, Error> {
         let closed = matches!(
             parts.additional,
             Some((AdditionalProperties::Any(false), _))
@@ -514,7 +730,7 @@ impl<'a> Lowering<'a> {
                 })
             }
         };
-        if parts.properties.is_empty() {
+        if parts.properties.is_empty() && alternatives.is_none() {
             return Ok(match additional {
                 _ if closed => Definition::Kind {
                     kind: TypeKind::Struct(Struct::default()),
@@ -549,6 +765,7 @@ impl<'a> Lowering<'a> {
             kind: TypeKind::Struct(Struct {
                 fields,
                 additional,
+                alternatives,
                 multipart: false,
             }),
             nullable: false,
@@ -599,7 +816,18 @@ impl<'a> Lowering<'a> {
         let (schema, at) = match member {
             SchemaRef::Inline(schema) => (schema, pointer.to_string()),
             SchemaRef::Ref(reference) => {
-                let index = resolver.schema_index(reference, &pointer_push(pointer, "$ref"))?;
+                let index =
+                    match resolver.schema_target(reference, &pointer_push(pointer, "$ref"))? {
+                        Target::Component(index) => index,
+                        Target::Inside(schema, at) => {
+                            return self.collect_object(
+                                SchemaRef::Inline(schema),
+                                parts,
+                                &at,
+                                depth + 1,
+                            )
+                        }
+                    };
                 let (name, target) = resolver.schema_at(index).ok_or_else(|| {
                     self.error(
                         ErrorKind::UnresolvedRef,
@@ -798,15 +1026,7 @@ impl<'a> Lowering<'a> {
     fn is_null_only(&self, member: SchemaRef<'a>) -> bool {
         match member {
             SchemaRef::Inline(schema) => only_null(schema),
-            SchemaRef::Ref(reference) => {
-                let Ok(index) = self.resolver.schema_index(reference, "") else {
-                    return false;
-                };
-                matches!(
-                    self.resolver.schema_at(index),
-                    Some((_, ReferenceOr::Item(schema))) if only_null(schema)
-                )
-            }
+            SchemaRef::Ref(reference) => target_only_null(self.resolver, reference),
         }
     }
 
@@ -948,13 +1168,22 @@ fn admits_null(resolver: &Resolver<'_>, schema: &Schema) -> bool {
     };
     let null_member = members.iter().any(|member| match member {
         ReferenceOr::Item(schema) => only_null(schema),
-        ReferenceOr::Reference { reference } => resolver
-            .schema_index(reference, "")
-            .ok()
-            .and_then(|index| resolver.schema_at(index))
-            .is_some_and(|(_, target)| matches!(target, ReferenceOr::Item(s) if only_null(s))),
+        ReferenceOr::Reference { reference } => target_only_null(resolver, reference),
     });
     schema.schema_data.nullable || only_null(schema) || null_member
+}
+
+/// Whether the schema a reference leads to admits only `null`; a broken
+/// reference is reported where it is lowered, not here.
+fn target_only_null(resolver: &Resolver<'_>, reference: &str) -> bool {
+    match resolver.schema_target(reference, "") {
+        Ok(Target::Component(index)) => matches!(
+            resolver.schema_at(index),
+            Some((_, ReferenceOr::Item(schema))) if only_null(schema)
+        ),
+        Ok(Target::Inside(schema, _)) => only_null(schema),
+        Err(_) => false,
+    }
 }
 
 /// Whether a schema admits only `null`.

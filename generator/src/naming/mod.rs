@@ -95,6 +95,9 @@ pub struct Names {
     /// Per type: the identifier of the field that collects unnamed
     /// properties (structs with `additionalProperties` only).
     pub additional: Vec<Option<Identifier>>,
+    /// Per type: the identifier of the field that holds the alternative
+    /// (structs with `oneOf`/`anyOf` beside their properties only).
+    pub alternatives: Vec<Option<Identifier>>,
     /// Per type: enum or union variant identifiers.
     pub variants: Vec<Vec<String>>,
     /// Per operation: the module, method and parameter identifiers.
@@ -165,10 +168,11 @@ pub fn assign(api: &Api, file: &str) -> (Names, Vec<Diagnostic>) {
         names.types.push(name);
     }
     for def in &api.types {
-        let (fields, additional, variants) = namer.members(&names, def);
-        names.fields.push(fields);
-        names.additional.push(additional);
-        names.variants.push(variants);
+        let members = namer.members(&names, def);
+        names.fields.push(members.fields);
+        names.additional.push(members.additional);
+        names.alternatives.push(members.alternatives);
+        names.variants.push(members.variants);
     }
     namer.operations(api, &mut names);
     let mut variants = Taken::default();
@@ -187,6 +191,14 @@ pub fn assign(api: &Api, file: &str) -> (Names, Vec<Diagnostic>) {
 }
 
 /// Claims names and reports each one that had to change.
+/// The identifiers inside one type.
+struct Members {
+    fields: Vec<Identifier>,
+    additional: Option<Identifier>,
+    alternatives: Option<Identifier>,
+    variants: Vec<String>,
+}
+
 struct Namer<'f> {
     file: &'f str,
     diagnostics: Vec<Diagnostic>,
@@ -221,13 +233,10 @@ impl Namer<'_> {
     }
 
     /// A type's fields, additional-properties field and variants.
-    fn members(
-        &mut self,
-        names: &Names,
-        def: &crate::ir::TypeDef,
-    ) -> (Vec<Identifier>, Option<Identifier>, Vec<String>) {
+    fn members(&mut self, names: &Names, def: &crate::ir::TypeDef) -> Members {
         let mut fields = Vec::new();
         let mut additional = None;
+        let mut alternatives = None;
         let mut variants = Vec::new();
         let mut taken = Taken::default();
         match &def.kind {
@@ -241,6 +250,11 @@ impl Namer<'_> {
                     let wanted = Identifier::plain("additional_properties");
                     let what = "the field of the properties the schema does not name";
                     additional = Some(self.claim(&mut taken, wanted, &def.pointer, what));
+                }
+                if s.alternatives.is_some() {
+                    let wanted = Identifier::plain("variant");
+                    let what = "the field of the `oneOf`/`anyOf` beside the properties";
+                    alternatives = Some(self.claim(&mut taken, wanted, &def.pointer, what));
                 }
             }
             TypeKind::Enum(e) => {
@@ -269,7 +283,12 @@ impl Namer<'_> {
             }
             TypeKind::Alias(_) => {}
         }
-        (fields, additional, variants)
+        Members {
+            fields,
+            additional,
+            alternatives,
+            variants,
+        }
     }
 
     /// Tag modules and accessors, and each operation's names.

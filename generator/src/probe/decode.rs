@@ -251,9 +251,14 @@ impl<'a> Decoder<'a> {
                             }
                         }
                     }
+                    if let Some(alternatives) = &object.alternatives {
+                        fits &= self.shape(&alternatives.shape, value, path);
+                    }
                     fits
                 }
-                Value::Array(elements) if object.additional.is_none() => {
+                Value::Array(elements)
+                    if object.additional.is_none() && object.alternatives.is_none() =>
+                {
                     self.quiet += 1;
                     let fits = elements.len() <= object.fields.len()
                         && object.fields.iter().enumerate().all(|(i, field)| {
