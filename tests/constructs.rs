@@ -16,6 +16,7 @@ const FIXTURES: &[(&str, &[&str])] = &[
     ("scalar_union_params", &[]),
     ("refs_into_schemas", &[]),
     ("properties_beside_union", &[]),
+    ("allof_values", &["`allOf` members of different types"]),
     (
         "enum_varnames",
         &[

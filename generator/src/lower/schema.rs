@@ -58,6 +58,27 @@ struct ObjectParts<'a> {
     additional: Option<(&'a AdditionalProperties, String)>,
 }
 
+impl<'a> ObjectParts<'a> {
+    /// Adds what another member contributed, later members winning.
+    fn absorb(&mut self, other: ObjectParts<'a>) {
+        self.properties.extend(other.properties);
+        self.required.extend(other.required);
+        if other.additional.is_some() {
+            self.additional = other.additional;
+        }
+    }
+}
+
+/// What an `allOf` member is to the merge.
+enum Merge {
+    /// An object (or only annotations): its properties were added.
+    Object,
+    /// A value of another kind: a scalar, an enum, a list, a union.
+    Value,
+    /// Nested too deep to follow.
+    TooDeep,
+}
+
 /// A list of member schemas and the keyword (`allOf`, ...) it sits under.
 type Members<'a> = (&'static str, &'a [ReferenceOr<Schema>]);
 
@@ -791,26 +812,86 @@ impl<'a> Lowering<'a> {
             });
         }
         let base = pointer_push(pointer, "allOf");
+        let mut values = Vec::new();
+        // `allOf: [{$ref: X}, {nullable: true}]` is how some documents make
+        // a reference nullable.
+        let mut annotated_null = false;
         for (index, member) in members.iter().enumerate() {
             let at = pointer_push(&base, &index.to_string());
-            if let Some(what) = self.collect_object(SchemaRef::from(member), &mut parts, &at, 0)? {
-                return Ok(self.unsupported(&at, &what));
+            let mut own = ObjectParts::default();
+            match self.collect_object(SchemaRef::from(member), &mut own, &at, 0)? {
+                Merge::Object => {
+                    annotated_null |=
+                        matches!(member, ReferenceOr::Item(s) if s.schema_data.nullable);
+                    parts.absorb(own);
+                }
+                Merge::Value => values.push((SchemaRef::from(member), at)),
+                Merge::TooDeep => {
+                    return Ok(self.unsupported(&at, "`allOf` nested more than 32 levels deep"))
+                }
             }
         }
-        self.object(parts, hint)
+        if values.is_empty() {
+            return self.object(parts, hint);
+        }
+        if !parts.properties.is_empty() || parts.additional.is_some() {
+            let at = &values[0].1;
+            return Ok(self.unsupported(
+                at,
+                "an `allOf` member that is not an object, beside members that are,",
+            ));
+        }
+        let merged = self.merged_value(&values, hint)?;
+        Ok(match merged {
+            Definition::Shape { shape, nullable } => Definition::Shape {
+                shape,
+                nullable: nullable || annotated_null,
+            },
+            other => other,
+        })
     }
 
-    /// Adds the properties of an `allOf` member; `Some(reason)` when the
-    /// member is not an object the generator can merge.
+    /// An `allOf` of members that are no objects (annotations aside): the
+    /// value they all describe, where they agree on one. A member that
+    /// constrains nothing adds nothing, and a string with a format narrows
+    /// a plain string; any other pair of different types is refused.
+    fn merged_value(
+        &mut self,
+        members: &[(SchemaRef<'a>, String)],
+        hint: &[String],
+    ) -> Result<Definition, Error> {
+        let mark = self.mark();
+        let mut merged = Shape::Any;
+        let mut nullable = false;
+        for (member, at) in members {
+            let lowered = self.lower(*member, hint, at)?;
+            nullable |= lowered.nullable;
+            merged = match narrower(&merged, &lowered.shape) {
+                Some(shape) => shape,
+                None => {
+                    // The members' own types go with the merge.
+                    self.truncate(mark);
+                    return Ok(self.unsupported(at, "`allOf` members of different types"));
+                }
+            };
+        }
+        Ok(Definition::Shape {
+            shape: merged,
+            nullable,
+        })
+    }
+
+    /// Adds the properties of an `allOf` member to `parts`, or says why the
+    /// member is no object to merge.
     fn collect_object(
         &mut self,
         member: SchemaRef<'a>,
         parts: &mut ObjectParts<'a>,
         pointer: &str,
         depth: usize,
-    ) -> Result<Option<String>, Error> {
+    ) -> Result<Merge, Error> {
         if depth > 32 {
-            return Ok(Some("`allOf` nested more than 32 levels deep".into()));
+            return Ok(Merge::TooDeep);
         }
         let resolver = self.resolver;
         let (schema, at) = match member {
@@ -856,22 +937,31 @@ impl<'a> Lowering<'a> {
                     parts.additional =
                         Some((additional, pointer_push(&at, "additionalProperties")));
                 }
-                Ok(None)
+                Ok(Merge::Object)
             }
             SchemaKind::AllOf { all_of } => {
                 let base = pointer_push(&at, "allOf");
                 for (index, inner) in all_of.iter().enumerate() {
                     let inner_at = pointer_push(&base, &index.to_string());
-                    if let Some(reason) =
-                        self.collect_object(SchemaRef::from(inner), parts, &inner_at, depth + 1)?
-                    {
-                        return Ok(Some(reason));
+                    match self.collect_object(
+                        SchemaRef::from(inner),
+                        parts,
+                        &inner_at,
+                        depth + 1,
+                    )? {
+                        Merge::Object => {}
+                        other => return Ok(other),
                     }
                 }
-                Ok(None)
+                Ok(Merge::Object)
             }
             SchemaKind::Any(any)
-                if any.one_of.is_empty() && any.any_of.is_empty() && any.not.is_none() =>
+                if any.one_of.is_empty()
+                    && any.any_of.is_empty()
+                    && any.not.is_none()
+                    && any.enumeration.is_empty()
+                    && any.items.is_none()
+                    && any.typ.as_deref().is_none_or(|t| t == "object") =>
             {
                 self.add_properties(parts, &any.properties, &any.required, &at);
                 if let Some(additional) = &any.additional_properties {
@@ -881,15 +971,19 @@ impl<'a> Lowering<'a> {
                 let base = pointer_push(&at, "allOf");
                 for (index, inner) in any.all_of.iter().enumerate() {
                     let inner_at = pointer_push(&base, &index.to_string());
-                    if let Some(reason) =
-                        self.collect_object(SchemaRef::from(inner), parts, &inner_at, depth + 1)?
-                    {
-                        return Ok(Some(reason));
+                    match self.collect_object(
+                        SchemaRef::from(inner),
+                        parts,
+                        &inner_at,
+                        depth + 1,
+                    )? {
+                        Merge::Object => {}
+                        other => return Ok(other),
                     }
                 }
-                Ok(None)
+                Ok(Merge::Object)
             }
-            _ => Ok(Some("an `allOf` member that is not an object".into())),
+            _ => Ok(Merge::Value),
         }
     }
 
@@ -1127,6 +1221,28 @@ impl<'a> Lowering<'a> {
                 "The schema uses {what}, which the generator cannot express; the value is kept as untyped JSON."
             ),
         }
+    }
+}
+
+/// The one shape two `allOf` members both describe: the same one, the
+/// other where one is unconstrained, or a formatted string where the other
+/// is any string.
+fn narrower(a: &Shape, b: &Shape) -> Option<Shape> {
+    let formatted = |s: &Shape| {
+        matches!(
+            s,
+            Shape::Scalar(Scalar::Uuid | Scalar::DateTime | Scalar::Date | Scalar::Binary)
+        )
+    };
+    match (a, b) {
+        _ if a == b => Some(a.clone()),
+        (Shape::Any, other) | (other, Shape::Any) => Some(other.clone()),
+        (Shape::Scalar(Scalar::String), other) | (other, Shape::Scalar(Scalar::String))
+            if formatted(other) =>
+        {
+            Some(other.clone())
+        }
+        _ => None,
     }
 }
 
