@@ -17,6 +17,7 @@ const FIXTURES: &[(&str, &[&str])] = &[
     ("refs_into_schemas", &[]),
     ("properties_beside_union", &[]),
     ("allof_values", &["`allOf` members of different types"]),
+    ("errors_by_status", &[]),
     (
         "enum_varnames",
         &[

@@ -12,12 +12,12 @@ use quote::{format_ident, quote};
 use super::docs::code;
 use super::rust_type::ident;
 use super::Selection;
-use crate::ir::{Api, ErrorBody, TypeId};
+use crate::ir::{Api, ErrorBody, Status, TypeId};
 use crate::naming::{FixedErrorVariant, Names};
 
 /// The `error` module's items.
 pub fn error_module(api: &Api, names: &Names, selection: &Selection) -> TokenStream {
-    let variants: Vec<(&TypeId, &String, &[u16])> = names
+    let variants: Vec<(&TypeId, &String, &[Status])> = names
         .error_variants
         .iter()
         .zip(&api.error_types)
@@ -30,7 +30,7 @@ pub fn error_module(api: &Api, names: &Names, selection: &Selection) -> TokenStr
         let cfg = gate(**id);
         let variant = ident(variant);
         let ty = ident(&names.types[id.0]);
-        let statuses: Vec<String> = statuses.iter().map(u16::to_string).collect();
+        let statuses: Vec<String> = statuses.iter().map(Status::to_string).collect();
         let statuses = statuses.join(" or ");
         let doc = format!(
             " The server answered {} with its {} body.",
@@ -248,31 +248,77 @@ fn error_fn(
                 )
             })
             .collect();
+        let rest = if table.iter().any(|error| error.status == Status::Default) {
+            ""
+        } else {
+            "; any other status is [`Error::Status`]"
+        };
         format!(
-            " The error of an operation that declares {}; any other status is [`Error::Status`].",
+            " The error of an operation that declares {}{rest}.",
             parts.join(" and ")
         )
     };
-    let arms = table.iter().map(|error| {
-        let code = proc_macro2::Literal::u16_unsuffixed(error.status);
-        let variant = names.error_variant(error.body).map(ident);
-        quote! {
-            #code => match response.json() {
-                Ok(body) => Error::#variant {
-                    status: #code,
-                    body: Box::new(body),
-                },
-                Err(failure) => failure.into(),
-            },
-        }
-    });
-    let body = if table.is_empty() {
-        quote! { Error::Status(response.into_status_error()) }
-    } else {
-        quote! {
-            match response.status() {
-                #(#arms)*
-                _ => Error::Status(response.into_status_error()),
+    let arms: Vec<(TokenStream, TokenStream)> = table
+        .iter()
+        .map(|error| {
+            let variant = names.error_variant(error.body).map(ident);
+            // A declared code means its body; a class or `default` also covers
+            // answers the API did not write (a proxy's 502 page), which are
+            // kept whole when they are not the declared body.
+            let (pattern, status, otherwise) = match error.status {
+                Status::Code(code) => {
+                    let code = proc_macro2::Literal::u16_unsuffixed(code);
+                    (
+                        quote! { #code },
+                        quote! { status: #code },
+                        quote! { Err(failure) => failure.into(), },
+                    )
+                }
+                Status::Range(class) => {
+                    let low = proc_macro2::Literal::u16_unsuffixed(class * 100);
+                    let high = proc_macro2::Literal::u16_unsuffixed(class * 100 + 99);
+                    (
+                        quote! { status @ #low..=#high },
+                        quote! { status },
+                        quote! { Err(_) => Error::Status(response.into_status_error()), },
+                    )
+                }
+                Status::Default => (
+                    quote! { status },
+                    quote! { status },
+                    quote! { Err(_) => Error::Status(response.into_status_error()), },
+                ),
+            };
+            let decode = quote! {
+                match response.json() {
+                    Ok(body) => Error::#variant {
+                        #status,
+                        body: Box::new(body),
+                    },
+                    #otherwise
+                }
+            };
+            (pattern, decode)
+        })
+        .collect();
+    let catch_all = (!table.iter().any(|error| error.status == Status::Default))
+        .then(|| quote! { _ => Error::Status(response.into_status_error()), });
+    let body = match &arms[..] {
+        [] => quote! { Error::Status(response.into_status_error()) },
+        // `default` alone: every status is its body, no match needed.
+        [(pattern, decode)] if catch_all.is_none() => quote! {
+            let #pattern = response.status();
+            #decode
+        },
+        arms => {
+            let arms = arms
+                .iter()
+                .map(|(pattern, decode)| quote! { #pattern => #decode, });
+            quote! {
+                match response.status() {
+                    #(#arms)*
+                    #catch_all
+                }
             }
         }
     };

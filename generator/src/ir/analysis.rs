@@ -18,7 +18,7 @@
 use crate::error::{Error, ErrorKind, Location};
 use crate::ir::{
     Alternatives, Api, Content, ErrorBody, ErrorType, Operation, Paging, ParamLocation, Presence,
-    Returns, Scalar, Shape, Status, Struct, TypeId, TypeKind,
+    Returns, Scalar, Shape, Struct, TypeId, TypeKind,
 };
 
 /// Rejects aliases that lead back to themselves (`A: {$ref: B}`, `B: {$ref: A}`).
@@ -217,6 +217,8 @@ pub fn facts(api: &mut Api) {
             }
         }
         // A status is a key of the schema's responses: it cannot repeat.
+        // Codes sort before classes before `default`, the order in which
+        // they must be matched.
         errors.sort_by_key(|error| error.status);
         operation.error_table = match error_tables.iter().position(|known| *known == errors) {
             Some(index) => index,
@@ -248,15 +250,14 @@ pub fn facts(api: &mut Api) {
 }
 
 /// The typed error bodies an operation declares, in schema order: JSON
-/// bodies of named types on explicit non-success status codes.
+/// bodies of named types on non-success status codes, status classes
+/// (`4XX`) and `default`.
 fn error_bodies(operation: &Operation) -> Vec<ErrorBody> {
     operation
         .responses
         .iter()
         .filter_map(|response| match (response.status, &response.content) {
-            (Status::Code(status), Content::Json(Shape::Named(body)))
-                if !response.status.is_success() =>
-            {
+            (status, Content::Json(Shape::Named(body))) if !status.is_success() => {
                 Some(ErrorBody {
                     status,
                     body: *body,

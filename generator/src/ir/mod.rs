@@ -599,8 +599,8 @@ impl Paging {
 /// One typed error body of an operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ErrorBody {
-    /// The status code.
-    pub status: u16,
+    /// The status it is declared for: a code, a class (`4XX`) or `default`.
+    pub status: Status,
     /// The body's type.
     pub body: TypeId,
 }
@@ -610,8 +610,9 @@ pub struct ErrorBody {
 pub struct ErrorType {
     /// The type.
     pub id: TypeId,
-    /// Every status code it is declared for, ascending.
-    pub statuses: Vec<u16>,
+    /// Every status it is declared for, codes before classes before
+    /// `default`.
+    pub statuses: Vec<Status>,
 }
 
 /// Where a parameter travels.
@@ -698,6 +699,17 @@ pub enum Status {
     Range(u16),
     /// `default`: every status not listed.
     Default,
+}
+
+impl std::fmt::Display for Status {
+    /// As a reader says it: `404`, `4XX`, or `any other status`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Code(code) => write!(f, "{code}"),
+            Self::Range(class) => write!(f, "{class}XX"),
+            Self::Default => f.write_str("any other status"),
+        }
+    }
 }
 
 impl Status {

@@ -26,7 +26,7 @@ pub use identifier::Identifier;
 pub use words::{method_name, snake_name, type_name, variant_name};
 
 use crate::error::{Diagnostic, ErrorKind, Location};
-use crate::ir::{Api, ErrorBody, ParamLocation, Shape, TypeId, TypeKind};
+use crate::ir::{Api, ErrorBody, ParamLocation, Shape, Status, TypeId, TypeKind};
 use identifier::Taken;
 use words::{camel_name, shape_word};
 
@@ -397,9 +397,13 @@ impl Namer<'_> {
 /// the same statuses. A name depends only on the tables that share its
 /// statuses, so operations coming and going elsewhere do not rename it.
 fn name_error_fns(api: &Api, names: &mut Names) {
-    let statuses_of =
-        |table: &[ErrorBody]| -> Vec<u16> { table.iter().map(|error| error.status).collect() };
-    let mut sharing: std::collections::BTreeMap<Vec<u16>, usize> = Default::default();
+    let statuses_of = |table: &[ErrorBody]| -> Vec<String> {
+        table
+            .iter()
+            .map(|error| status_word(error.status))
+            .collect()
+    };
+    let mut sharing: std::collections::BTreeMap<Vec<String>, usize> = Default::default();
     for table in &api.error_tables {
         *sharing.entry(statuses_of(table)).or_default() += 1;
     }
@@ -408,20 +412,28 @@ fn name_error_fns(api: &Api, names: &mut Names) {
         let name = if table.is_empty() {
             "unexpected_status".to_string()
         } else if sharing[&statuses] == 1 {
-            let codes: Vec<String> = statuses.iter().map(u16::to_string).collect();
-            format!("status_{}", codes.join("_"))
+            format!("status_{}", statuses.join("_"))
         } else {
             let mut name = String::from("status");
             for error in table {
                 name.push_str(&format!(
                     "_{}_{}",
-                    error.status,
+                    status_word(error.status),
                     snake_name(&names.types[error.body.0], "body").name()
                 ));
             }
             name
         };
         names.error_fns.push(name);
+    }
+}
+
+/// A status as it appears in a function name: `400`, `4xx`, `default`.
+fn status_word(status: Status) -> String {
+    match status {
+        Status::Code(code) => code.to_string(),
+        Status::Range(class) => format!("{class}xx"),
+        Status::Default => "default".to_string(),
     }
 }
 
