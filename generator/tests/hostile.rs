@@ -224,3 +224,21 @@ fn line_breaks_in_schema_text_cannot_inject_code_or_manifest_entries() {
         manifest.contents
     );
 }
+
+#[test]
+fn a_chain_of_refs_into_schemas_past_the_limit_is_an_error() {
+    let mut text = String::from(
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    S0: {type: object, properties: {next: {type: string}}}\n",
+    );
+    for i in 1..=100 {
+        text.push_str(&format!(
+            "    S{i}: {{type: object, properties: {{next: {{$ref: '#/components/schemas/S{}/properties/next'}}}}}}\n",
+            i - 1
+        ));
+    }
+    let message = refused(text, ErrorKind::RefCycle);
+    assert!(
+        message.contains("a chain of more than 64 references"),
+        "{message}"
+    );
+}

@@ -142,13 +142,23 @@ impl<'a> Resolver<'a> {
             if steps.is_empty() {
                 return Ok(Target::Component(component.index));
             }
-            if seen.contains(&reference) || seen.len() >= MAX_REF_CHAIN {
+            if seen.contains(&reference) {
                 return Err(self.error(
                     ErrorKind::RefCycle,
                     at,
                     format!(
                         "`$ref: {reference}` never reaches a schema ({} -> {reference})",
                         seen.join(" -> ")
+                    ),
+                ));
+            }
+            if seen.len() >= MAX_REF_CHAIN {
+                return Err(self.error(
+                    ErrorKind::RefCycle,
+                    at,
+                    format!(
+                        "`$ref: {}` starts a chain of more than {MAX_REF_CHAIN} references to references",
+                        seen[0]
                     ),
                 ));
             }

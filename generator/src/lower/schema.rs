@@ -6,6 +6,8 @@
 //! `readOnly` or a description to a reference: the wrapper's facts apply to
 //! the referenced type. Longer `allOf` lists are merged into one object.
 
+use std::collections::HashMap;
+
 use indexmap::IndexMap;
 use openapiv3::{
     AdditionalProperties, AnySchema, Discriminator, IntegerFormat, NumberFormat, ReferenceOr,
@@ -105,6 +107,9 @@ pub(super) struct Lowering<'a> {
     /// How many `$ref`-into-schema targets are being lowered, one inside
     /// another: while any is, what is lowered goes into `inside`.
     sharing: usize,
+    /// The first inline type at each pointer, once a `$ref` into a schema
+    /// needs it (see [`Lowering::inline_type_at`]).
+    inline_at: Option<HashMap<String, TypeId>>,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -133,6 +138,7 @@ impl<'a> Lowering<'a> {
             owner: None,
             inside: IndexMap::new(),
             sharing: 0,
+            inline_at: None,
             diagnostics: Vec::new(),
         }
     }
@@ -157,6 +163,9 @@ impl<'a> Lowering<'a> {
         self.types.truncate(mark.types);
         self.diagnostics.truncate(mark.diagnostics);
         self.inside.truncate(mark.inside);
+        if let Some(index) = &mut self.inline_at {
+            index.retain(|_, id| id.0 < mark.types);
+        }
     }
 
     pub(super) fn warn(&mut self, kind: ErrorKind, pointer: &str, message: impl Into<String>) {
@@ -261,12 +270,21 @@ impl<'a> Lowering<'a> {
         Ok(lowered)
     }
 
-    /// The inline type made for the schema at `pointer`, if one was.
-    fn inline_type_at(&self, pointer: &str) -> Option<TypeId> {
-        self.types
-            .iter()
-            .position(|t| t.schema_name.is_none() && t.pointer == pointer)
-            .map(TypeId)
+    /// The first inline type made for the schema at `pointer`, if one was.
+    /// The index is built at the first `$ref` into a schema, so documents
+    /// without one never pay for it.
+    fn inline_type_at(&mut self, pointer: &str) -> Option<TypeId> {
+        let types = &self.types;
+        let index = self.inline_at.get_or_insert_with(|| {
+            let mut index = HashMap::new();
+            for (id, def) in types.iter().enumerate() {
+                if def.schema_name.is_none() {
+                    index.entry(def.pointer.clone()).or_insert(TypeId(id));
+                }
+            }
+            index
+        });
+        index.get(pointer).copied()
     }
 
     /// Lowers a schema written in place.
@@ -350,6 +368,10 @@ impl<'a> Lowering<'a> {
         docs: Docs,
         kind: TypeKind,
     ) -> TypeId {
+        let id = TypeId(self.types.len());
+        if let Some(index) = &mut self.inline_at {
+            index.entry(pointer.to_string()).or_insert(id);
+        }
         self.types.push(TypeDef {
             schema_name: None,
             hint: hint.to_vec(),
@@ -358,7 +380,7 @@ impl<'a> Lowering<'a> {
             docs,
             kind,
         });
-        TypeId(self.types.len() - 1)
+        id
     }
 
     /// The shape behind any chain of aliases (bounded, so an alias cycle
