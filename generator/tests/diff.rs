@@ -241,3 +241,29 @@ fn reported_types_are_the_generated_types() {
         text("src/apis/things.rs")
     );
 }
+
+#[test]
+fn alternatives_appearing_beside_the_fields_break_builders() {
+    let old = schema(PATHS, BASE);
+    let new = schema(
+        PATHS,
+        &format!(
+            "{}    Extra: {{type: object, properties: {{x: {{type: integer}}}}}}\n",
+            BASE.replace(
+                "    ThingRequest:\n      type: object\n      properties: {name: {type: string}}\n",
+                "    ThingRequest:\n      type: object\n      properties: {name: {type: string}}\n      oneOf: [{$ref: '#/components/schemas/Extra'}]\n",
+            )
+        ),
+    );
+    let report = report(&old, &new);
+    let change = report
+        .changes
+        .iter()
+        .find(|c| c.item == "types::ThingRequest::variant")
+        .unwrap_or_else(|| panic!("{}", report.to_text()));
+    assert_eq!(
+        (change.kind, change.breaking),
+        (ChangeKind::FieldAdded, true)
+    );
+    assert_eq!(change.detail, "Extra");
+}
