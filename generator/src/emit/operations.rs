@@ -520,19 +520,28 @@ fn method_docs(ctx: &Ctx<'_>, op: &Operation) -> DocBuilder {
         code(&format!("{} {}", op.method.as_str(), op.path)),
         code(&op.id)
     ));
-    let mut errors: Vec<String> = ctx
-        .api
-        .errors_of(op)
+    let table = ctx.api.errors_of(op);
+    // A type declared for several statuses is one variant: named once.
+    let mut by_variant: Vec<(&str, Vec<String>)> = Vec::new();
+    for error in table {
+        let Some(variant) = ctx.names.error_variant(error.body) else {
+            continue;
+        };
+        match by_variant.iter_mut().find(|(known, _)| *known == variant) {
+            Some((_, statuses)) => statuses.push(error.status.to_string()),
+            None => by_variant.push((variant, vec![error.status.to_string()])),
+        }
+    }
+    let mut errors: Vec<String> = by_variant
         .iter()
-        .filter_map(|error| {
-            let variant = ctx.names.error_variant(error.body)?;
-            Some(format!("[`Error::{variant}`] for {}", error.status))
-        })
+        .map(|(variant, statuses)| format!("[`Error::{variant}`] for {}", statuses.join(" or ")))
         .collect();
     errors.push(format!(
         "[`Error::Status`] for {}",
         if errors.is_empty() {
             "any status but success"
+        } else if table.iter().any(|error| error.status == Status::Default) {
+            "an answer that is not the body declared for it"
         } else {
             "any other status"
         }
