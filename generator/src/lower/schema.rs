@@ -961,22 +961,7 @@ impl<'a> Lowering<'a> {
                 }
                 Ok(Merge::Object)
             }
-            SchemaKind::AllOf { all_of } => {
-                let base = pointer_push(&at, "allOf");
-                for (index, inner) in all_of.iter().enumerate() {
-                    let inner_at = pointer_push(&base, &index.to_string());
-                    match self.collect_object(
-                        SchemaRef::from(inner),
-                        parts,
-                        &inner_at,
-                        depth + 1,
-                    )? {
-                        Merge::Object => {}
-                        other => return Ok(other),
-                    }
-                }
-                Ok(Merge::Object)
-            }
+            SchemaKind::AllOf { all_of } => self.collect_members(all_of, parts, &at, depth),
             SchemaKind::Any(any)
                 if any.one_of.is_empty()
                     && any.any_of.is_empty()
@@ -990,23 +975,30 @@ impl<'a> Lowering<'a> {
                     parts.additional =
                         Some((additional, pointer_push(&at, "additionalProperties")));
                 }
-                let base = pointer_push(&at, "allOf");
-                for (index, inner) in any.all_of.iter().enumerate() {
-                    let inner_at = pointer_push(&base, &index.to_string());
-                    match self.collect_object(
-                        SchemaRef::from(inner),
-                        parts,
-                        &inner_at,
-                        depth + 1,
-                    )? {
-                        Merge::Object => {}
-                        other => return Ok(other),
-                    }
-                }
-                Ok(Merge::Object)
+                self.collect_members(&any.all_of, parts, &at, depth)
             }
             _ => Ok(Merge::Value),
         }
+    }
+
+    /// Adds the properties of a nested `allOf`'s members (at `at`), stopping
+    /// at the first that is no object.
+    fn collect_members(
+        &mut self,
+        members: &'a [ReferenceOr<Schema>],
+        parts: &mut ObjectParts<'a>,
+        at: &str,
+        depth: usize,
+    ) -> Result<Merge, Error> {
+        let base = pointer_push(at, "allOf");
+        for (index, inner) in members.iter().enumerate() {
+            let inner_at = pointer_push(&base, &index.to_string());
+            match self.collect_object(SchemaRef::from(inner), parts, &inner_at, depth + 1)? {
+                Merge::Object => {}
+                other => return Ok(other),
+            }
+        }
+        Ok(Merge::Object)
     }
 
     fn union(
