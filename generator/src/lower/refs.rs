@@ -197,6 +197,42 @@ impl<'a> Resolver<'a> {
         }
     }
 
+    /// The schema a reference leads to, and its pointer, following
+    /// components that are only references themselves (`A: {$ref: B}`)
+    /// as far as [`MAX_REF_CHAIN`]. For lowering that reads the schema's
+    /// keywords rather than naming its type.
+    pub fn schema_behind(&self, start: &'a str, at: &str) -> Result<(&'a Schema, String), Error> {
+        let mut reference = start;
+        for _ in 0..MAX_REF_CHAIN {
+            let index = match self.schema_target(reference, at)? {
+                Target::Inside(schema, pointer) => return Ok((schema, pointer)),
+                Target::Component(index) => index,
+            };
+            let (name, schema) = self
+                .schemas
+                .get_index(index)
+                .map(|(n, s)| (*n, *s))
+                .ok_or_else(|| {
+                    self.error(
+                        ErrorKind::UnresolvedRef,
+                        at,
+                        format!("`$ref: {reference}` points at nothing"),
+                    )
+                })?;
+            match schema {
+                ReferenceOr::Item(schema) => {
+                    return Ok((schema, pointer_push("/components/schemas", name)))
+                }
+                ReferenceOr::Reference { reference: next } => reference = next,
+            }
+        }
+        Err(self.error(
+            ErrorKind::RefCycle,
+            at,
+            format!("`$ref: {start}` starts a chain of more than {MAX_REF_CHAIN} references to references"),
+        ))
+    }
+
     /// The component a schema reference starts at (its position, name and
     /// schema), and the unescaped steps into it after the component's name.
     fn split_schema_ref(

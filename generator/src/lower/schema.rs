@@ -683,25 +683,11 @@ impl<'a> Lowering<'a> {
         if depth > 32 {
             return Ok(None);
         }
-        let resolver = self.resolver;
         let schema = match member {
             SchemaRef::Inline(schema) => schema,
             SchemaRef::Ref(reference) => {
-                match resolver.schema_target(reference, &pointer_push(pointer, "$ref"))? {
-                    Target::Inside(schema, _) => schema,
-                    Target::Component(index) => match resolver.schema_at(index) {
-                        Some((_, ReferenceOr::Item(schema))) => schema,
-                        Some((name, ReferenceOr::Reference { reference })) => {
-                            let at = pointer_push("/components/schemas", name);
-                            return self.declared_properties(
-                                SchemaRef::Ref(reference),
-                                &at,
-                                depth + 1,
-                            );
-                        }
-                        None => return Ok(None),
-                    },
-                }
+                let at = pointer_push(pointer, "$ref");
+                self.resolver.schema_behind(reference, &at)?.0
             }
         };
         let names = |properties: &'a IndexMap<String, ReferenceOr<Box<Schema>>>| {
@@ -915,42 +901,11 @@ impl<'a> Lowering<'a> {
         if depth > 32 {
             return Ok(Merge::TooDeep);
         }
-        let resolver = self.resolver;
         let (schema, at) = match member {
             SchemaRef::Inline(schema) => (schema, pointer.to_string()),
-            SchemaRef::Ref(reference) => {
-                let index =
-                    match resolver.schema_target(reference, &pointer_push(pointer, "$ref"))? {
-                        Target::Component(index) => index,
-                        Target::Inside(schema, at) => {
-                            return self.collect_object(
-                                SchemaRef::Inline(schema),
-                                parts,
-                                &at,
-                                depth + 1,
-                            )
-                        }
-                    };
-                let (name, target) = resolver.schema_at(index).ok_or_else(|| {
-                    self.error(
-                        ErrorKind::UnresolvedRef,
-                        pointer,
-                        "schema index out of range",
-                    )
-                })?;
-                let at = pointer_push("/components/schemas", name);
-                match target {
-                    ReferenceOr::Reference { reference } => {
-                        return self.collect_object(
-                            SchemaRef::Ref(reference),
-                            parts,
-                            &at,
-                            depth + 1,
-                        )
-                    }
-                    ReferenceOr::Item(schema) => (schema, at),
-                }
-            }
+            SchemaRef::Ref(reference) => self
+                .resolver
+                .schema_behind(reference, &pointer_push(pointer, "$ref"))?,
         };
         match &schema.schema_kind {
             SchemaKind::Type(Type::Object(o)) => {

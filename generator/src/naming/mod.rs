@@ -190,7 +190,6 @@ pub fn assign(api: &Api, file: &str) -> (Names, Vec<Diagnostic>) {
     (names, namer.diagnostics)
 }
 
-/// Claims names and reports each one that had to change.
 /// The identifiers inside one type.
 struct Members {
     fields: Vec<Identifier>,
@@ -199,6 +198,7 @@ struct Members {
     variants: Vec<String>,
 }
 
+/// Claims names and reports each one that had to change.
 struct Namer<'f> {
     file: &'f str,
     diagnostics: Vec<Diagnostic>,
