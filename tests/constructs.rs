@@ -85,6 +85,20 @@ fn each_fixture_compiles_lints_documents_and_passes_its_wire_test() {
         members.push(name.to_string());
     }
     crates::write_workspace(&dir, &members);
+    // The library as users get it, then everything with both serde halves,
+    // which the wire tests use to look at what a value encodes to.
+    crates::cargo(
+        &dir,
+        &[
+            "clippy",
+            "--quiet",
+            "--workspace",
+            "--lib",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    );
     crates::cargo(
         &dir,
         &[
@@ -92,6 +106,7 @@ fn each_fixture_compiles_lints_documents_and_passes_its_wire_test() {
             "--quiet",
             "--workspace",
             "--all-targets",
+            "--all-features",
             "--",
             "-D",
             "warnings",
@@ -102,7 +117,17 @@ fn each_fixture_compiles_lints_documents_and_passes_its_wire_test() {
         &["doc", "--quiet", "--no-deps", "--workspace"],
         &[("RUSTDOCFLAGS", "-D warnings")],
     );
-    let output = crates::cargo(&dir, &["test", "--quiet", "--workspace", "--test", "wire"]);
+    let output = crates::cargo(
+        &dir,
+        &[
+            "test",
+            "--quiet",
+            "--workspace",
+            "--all-features",
+            "--test",
+            "wire",
+        ],
+    );
     let passed: usize = output
         .lines()
         .filter_map(|line| line.strip_prefix("test result: ok. "))

@@ -254,6 +254,7 @@ fn run(options: &Options) -> Result<(), String> {
             &ours_dir,
             peer.is_some().then_some(peer_dir.as_path()),
             &mut report,
+            &scratch,
         )?;
     } else {
         println!("\ncrate builds: skipped");
@@ -293,6 +294,21 @@ fn run(options: &Options) -> Result<(), String> {
     Ok(())
 }
 
+/// The peak memory of rustc in the timed check and build of one crate.
+fn print_peaks(label: &str, times: &process::BuildTimes) {
+    let mb = |kib: Option<u64>| {
+        kib.map_or_else(
+            || "n/a".into(),
+            |kib| format!("{:.0} MB", kib as f64 / 1024.0),
+        )
+    };
+    println!(
+        "  peak memory, {label}: check {}, build {}",
+        mb(times.check_peak_kib),
+        mb(times.build_peak_kib)
+    );
+}
+
 fn print_process(label: &str, run: &process::Run) {
     let memory = run.peak_kib.map_or_else(
         || "peak memory n/a (no /usr/bin/time)".to_string(),
@@ -326,21 +342,34 @@ fn builds(
     ours: &Path,
     peer: Option<&Path>,
     report: &mut Report,
+    scratch: &Path,
 ) -> Result<(), String> {
     let target = workspace().join("target/bench-builds");
     println!(
         "\ncrate builds, dependencies built, CARGO_INCREMENTAL=0, {} runs{:>12} {:>9} {:>9}",
         options.build_runs, "min", "median", "max"
     );
-    let full = process::build_times(ours, &target, "authentik-client", &[], options.build_runs)?;
+    let times = |dir: &Path, package: &str, features: &[&str]| {
+        process::build_times(dir, &target, package, features, options.build_runs, scratch)
+    };
+    let full = times(ours, "authentik-client", &[])?;
     report.row("check_ours", "cargo check: ours", &full.check);
     report.row("build_ours", "cargo build: ours", &full.build);
-    let stages = process::build_times(
+    let round_trip = times(ours, "authentik-client", &["--features", "round-trip"])?;
+    report.row(
+        "check_ours_round_trip",
+        "cargo check: ours, round-trip",
+        &round_trip.check,
+    );
+    report.row(
+        "build_ours_round_trip",
+        "cargo build: ours, round-trip",
+        &round_trip.build,
+    );
+    let stages = times(
         ours,
-        &target,
         "authentik-client",
         &["--no-default-features", "--features", "stages"],
-        options.build_runs,
     )?;
     report.row(
         "check_ours_stages",
@@ -352,11 +381,16 @@ fn builds(
         "cargo build: ours, stages only",
         &stages.build,
     );
-    println!("  warnings: ours {}", full.warnings);
+    println!(
+        "  warnings: ours {} (round-trip {})",
+        full.warnings, round_trip.warnings
+    );
+    print_peaks("ours", &full);
+    print_peaks("ours, round-trip", &round_trip);
     let Some(peer) = peer else {
         return Ok(());
     };
-    let theirs = process::build_times(peer, &target, "openapi-authentik", &[], options.build_runs)?;
+    let theirs = times(peer, "openapi-authentik", &[])?;
     report.row(
         "check_theirs",
         "cargo check: OpenAPI Generator's",
@@ -368,6 +402,7 @@ fn builds(
         &theirs.build,
     );
     println!("  warnings: theirs {}", theirs.warnings);
+    print_peaks("theirs", &theirs);
     let pair = |label: &str, ours: Duration, theirs: Duration| {
         println!("  {label}: ours / theirs = {}", ratio(ours, theirs));
     };

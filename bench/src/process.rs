@@ -90,6 +90,10 @@ pub struct BuildTimes {
     pub build: Samples,
     /// Compiler warnings in the crate.
     pub warnings: usize,
+    /// The largest resident set of any process (rustc) in a timed check, in KiB.
+    pub check_peak_kib: Option<u64>,
+    /// The same for a timed build.
+    pub build_peak_kib: Option<u64>,
 }
 
 /// Builds the crate in `dir` once to have its dependencies (and counts its
@@ -101,6 +105,7 @@ pub fn build_times(
     package: &str,
     features: &[&str],
     runs: usize,
+    scratch: &Path,
 ) -> Result<BuildTimes, String> {
     let cargo = |args: &[&str]| -> Command {
         let mut command = cargo_command();
@@ -134,20 +139,23 @@ pub fn build_times(
     let clean = || succeed(cargo_clean(dir, target, package));
     let mut check = Vec::new();
     let mut build = Vec::new();
+    let (mut check_peak_kib, mut build_peak_kib) = (None, None);
     for _ in 0..runs {
         clean()?;
-        let start = Instant::now();
-        succeed(cargo(&["check"]))?;
-        check.push(start.elapsed());
+        let checked = run(&mut cargo(&["check"]), scratch)?;
+        check.push(checked.wall);
+        check_peak_kib = check_peak_kib.max(checked.peak_kib);
         clean()?;
-        let start = Instant::now();
-        succeed(cargo(&["build"]))?;
-        build.push(start.elapsed());
+        let built = run(&mut cargo(&["build"]), scratch)?;
+        build.push(built.wall);
+        build_peak_kib = build_peak_kib.max(built.peak_kib);
     }
     Ok(BuildTimes {
         check: Samples(check),
         build: Samples(build),
         warnings,
+        check_peak_kib,
+        build_peak_kib,
     })
 }
 

@@ -4,7 +4,8 @@
 //! One item per component schema, named as in authentik's own documentation where that is a valid Rust name, plus the inline schemas that needed a name.
 
 /// Invitation Serializer
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "round-trip", derive(::serde::Serialize))]
 pub struct Invitation {
     /// Read-only: the server sets it.
     pub pk: ::uuid::Uuid,
@@ -29,7 +30,8 @@ pub struct Invitation {
 }
 
 /// Invitation Serializer
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "round-trip", derive(::serde::Deserialize))]
 pub struct InvitationRequest {
     /// Constraints: 1 to 50 characters; matches `^[-a-zA-Z0-9_]+$`.
     pub name: String,
@@ -46,7 +48,8 @@ pub struct InvitationRequest {
 }
 
 /// Invitation Serializer
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "round-trip", derive(::serde::Deserialize))]
 pub struct PatchedInvitationRequest {
     /// Constraints: 1 to 50 characters; matches `^[-a-zA-Z0-9_]+$`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -64,14 +67,16 @@ pub struct PatchedInvitationRequest {
 }
 
 /// The `PaginatedInvitationList` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "round-trip", derive(::serde::Serialize))]
 pub struct PaginatedInvitationList {
     pub pagination: Pagination,
     pub results: Vec<Invitation>,
 }
 
 /// The `Pagination` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "round-trip", derive(::serde::Serialize))]
 pub struct Pagination {
     /// Corrected by an override (integer): page numbers, counts and indices are whole numbers (the paginator writes Python ints), but the schema declares `type: number`; as floats they would come back as 0.0 instead of 0 (<https://github.com/goauthentik/authentik/blob/version/2024.8.3/authentik/api/pagination.py>).
     pub next: i64,
@@ -90,7 +95,8 @@ pub struct Pagination {
 }
 
 /// Stripped down user serializer to show relevant users for groups
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "round-trip", derive(::serde::Serialize))]
 pub struct GroupMember {
     /// Read-only: the server sets it.
     pub pk: i64,
@@ -115,7 +121,8 @@ pub struct GroupMember {
 }
 
 /// Flow Serializer
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "round-trip", derive(::serde::Serialize))]
 pub struct Flow {
     /// Read-only: the server sets it.
     pub pk: ::uuid::Uuid,
@@ -162,7 +169,8 @@ pub struct Flow {
 }
 
 /// Stripped down flow serializer
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "round-trip", derive(::serde::Serialize))]
 pub struct FlowSet {
     /// Read-only: the server sets it.
     pub pk: ::uuid::Uuid,
@@ -198,7 +206,8 @@ pub struct FlowSet {
 }
 
 /// Stripped down flow serializer
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "round-trip", derive(::serde::Deserialize))]
 pub struct FlowSetRequest {
     /// Constraints: not empty.
     pub name: String,
@@ -225,7 +234,8 @@ pub struct FlowSetRequest {
 }
 
 /// UserWriteStage Serializer
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "round-trip", derive(::serde::Serialize))]
 pub struct UserWriteStage {
     /// Read-only: the server sets it.
     pub pk: ::uuid::Uuid,
@@ -263,7 +273,8 @@ pub struct UserWriteStage {
 }
 
 /// UserWriteStage Serializer
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "round-trip", derive(::serde::Deserialize))]
 pub struct UserWriteStageRequest {
     /// Constraints: not empty.
     pub name: String,
@@ -284,7 +295,8 @@ pub struct UserWriteStageRequest {
 }
 
 /// UserWriteStage Serializer
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "round-trip", derive(::serde::Deserialize))]
 pub struct PatchedUserWriteStageRequest {
     /// Constraints: not empty.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -930,6 +942,7 @@ impl ::core::fmt::Display for AuthenticationEnum {
     }
 }
 
+#[cfg(feature = "round-trip")]
 impl ::serde::Serialize for AuthenticationEnum {
     fn serialize<S: ::serde::Serializer>(
         &self,

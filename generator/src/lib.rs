@@ -58,7 +58,10 @@ mod write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use emit::directions::Directions;
+
 pub use emission::{Emission, Tokens};
+pub use emit::directions::RoundTrip;
 pub use emit::tree::{GeneratedFile, Layout};
 pub use emit::{Dependency, DEPENDENCIES};
 pub use error::{Diagnostic, Error, ErrorKind, Location};
@@ -85,6 +88,7 @@ pub struct Generator {
     builtin_overrides: bool,
     overrides: Vec<PathBuf>,
     tag_features: Option<bool>,
+    round_trip: Option<RoundTrip>,
 }
 
 /// The crate name `generate` uses unless told otherwise.
@@ -111,6 +115,7 @@ impl Generator {
             builtin_overrides: true,
             overrides: Vec::new(),
             tag_features: None,
+            round_trip: None,
         }
     }
 
@@ -119,6 +124,18 @@ impl Generator {
     /// no for a module, whose includer has no such features).
     pub fn tag_features(mut self, enabled: bool) -> Self {
         self.tag_features = Some(enabled);
+        self
+    }
+
+    /// Whether types get the serde half they do not travel by: a request
+    /// type is only ever encoded and a response type only decoded, so by
+    /// default each implements only that half, and a crate puts the other
+    /// behind its `round-trip` feature ([`RoundTrip::Feature`]). A module
+    /// has no features of its own, so by default it gets only the halves
+    /// it uses ([`RoundTrip::AsTraveled`]); ask for [`RoundTrip::Always`]
+    /// to cache responses or replay requests through serde.
+    pub fn round_trip(mut self, round_trip: RoundTrip) -> Self {
+        self.round_trip = Some(round_trip);
         self
     }
 
@@ -257,12 +274,7 @@ impl Generator {
                 0,
                 GeneratedFile {
                     path: PathBuf::from("Cargo.toml"),
-                    contents: emit::manifest(
-                        &model.api,
-                        &self.crate_name,
-                        &header,
-                        selection.features.as_ref(),
-                    ),
+                    contents: emit::manifest(&model.api, &self.crate_name, &header, selection),
                 },
             );
         }
@@ -328,6 +340,18 @@ impl Generator {
 
     fn selection(&self, model: &Model) -> Result<emit::Selection, Error> {
         let mut selection = self.chosen(&model.api, &model.schema_label)?;
+        let round_trip = self.round_trip.unwrap_or(match self.layout {
+            Layout::Crate => RoundTrip::Feature,
+            Layout::Module => RoundTrip::AsTraveled,
+        });
+        let selected = model
+            .api
+            .operations
+            .iter()
+            .zip(&selection.operations)
+            .filter(|(_, selected)| **selected)
+            .map(|(operation, _)| operation);
+        selection.directions = Directions::new(&model.api, selected, round_trip);
         if self.tag_features.unwrap_or(self.layout == Layout::Crate) {
             selection.features = Some(emit::features::TagFeatures::new(
                 &model.api,
@@ -361,6 +385,7 @@ impl Generator {
             types: ir::analysis::reachable(api, chosen),
             operations,
             features: None,
+            directions: Directions::both(api),
         })
     }
 }

@@ -75,8 +75,9 @@ impl TagFeatures {
         }
     }
 
-    /// The `[features]` table of the manifest.
-    pub fn manifest_table(&self) -> String {
+    /// The entries of the manifest's `[features]` table: `default`, which
+    /// enables every tag, and one feature per tag.
+    pub fn manifest_entries(&self) -> String {
         let enabled: Vec<&String> = self
             .names
             .iter()
@@ -84,9 +85,8 @@ impl TagFeatures {
             .filter(|(_, used)| **used)
             .map(|(name, _)| name)
             .collect();
-        let mut out = String::from("\n[features]\n");
         let quoted: Vec<String> = enabled.iter().map(|name| format!("{name:?}")).collect();
-        out.push_str(&format!("default = [{}]\n", quoted.join(", ")));
+        let mut out = format!("default = [{}]\n", quoted.join(", "));
         for name in enabled {
             out.push_str(&format!("{name} = []\n"));
         }

@@ -1,6 +1,8 @@
 //! The generated crate's `Cargo.toml`.
 
+use super::directions::ROUND_TRIP_FEATURE;
 use super::features::TagFeatures;
+use super::Selection;
 use crate::ir::Api;
 
 /// A dependency of every generated crate, with the features it needs.
@@ -59,12 +61,7 @@ pub const DEPENDENCIES: &[Dependency] = &[
 ];
 
 /// `Cargo.toml` for a standalone generated crate.
-pub fn manifest(
-    api: &Api,
-    crate_name: &str,
-    header: &str,
-    features: Option<&TagFeatures>,
-) -> String {
+pub fn manifest(api: &Api, crate_name: &str, header: &str, selection: &Selection) -> String {
     let version = crate_version(&api.info.version);
     let mut out = String::new();
     for line in header.lines() {
@@ -96,8 +93,19 @@ pub fn manifest(
     for dependency in DEPENDENCIES {
         out.push_str(&format!("{} = {}\n", dependency.name, dependency.spec));
     }
-    if let Some(features) = features {
-        out.push_str(&features.manifest_table());
+    let mut table = selection
+        .features
+        .as_ref()
+        .map(TagFeatures::manifest_entries)
+        .unwrap_or_default();
+    if selection.directions.needs_feature() {
+        table.push_str(&format!(
+            "# Both serde halves on every type, not only the one it travels by.\n{ROUND_TRIP_FEATURE} = []\n"
+        ));
+    }
+    if !table.is_empty() {
+        out.push_str("\n[features]\n");
+        out.push_str(&table);
     }
     out
 }

@@ -6,6 +6,7 @@
 //! ([`tree::assemble`]). Emitters read only the IR and the [`Names`]; they
 //! never see `openapiv3`.
 
+pub mod directions;
 pub mod docs;
 mod errors;
 pub mod features;
@@ -31,6 +32,8 @@ pub struct Selection {
     pub operations: Vec<bool>,
     /// Gate tags and the types they reach behind cargo features.
     pub features: Option<features::TagFeatures>,
+    /// The serde halves each type implements.
+    pub directions: directions::Directions,
 }
 
 impl Selection {
@@ -40,6 +43,7 @@ impl Selection {
             types: vec![true; api.types.len()],
             operations: vec![true; api.operations.len()],
             features: None,
+            directions: directions::Directions::both(api),
         }
     }
 }
@@ -142,6 +146,13 @@ pub fn plan(api: &Api, names: &Names, selection: &Selection, schema_label: &str)
             docs::code(schema_label)
         ),
     ];
+    if selection.directions.needs_feature() {
+        doc.push(String::new());
+        doc.push(format!(
+            "Each type implements the serde half it travels by: `Serialize` if the client sends it, `Deserialize` if it receives it. The `{}` feature gives every type both, to cache responses or replay requests.",
+            directions::ROUND_TRIP_FEATURE
+        ));
+    }
     if let Some(description) = &api.info.description {
         doc.push(String::new());
         doc.extend(docs::prose(description));
@@ -212,7 +223,7 @@ pub fn pieces(root: &Module) -> Vec<Piece> {
 pub fn piece<'p>(api: &Api, names: &Names, selection: &Selection, piece: &'p Piece) -> Emitted<'p> {
     match piece {
         Piece::Type(id) => Emitted::Code(Code {
-            tokens: types::type_item(api, names, *id),
+            tokens: types::type_item(api, names, &selection.directions, *id),
             what: format!("type `{}`", names.types[id.0]),
             cfg: selection.features.as_ref().and_then(|f| f.for_type(*id)),
         }),

@@ -1,7 +1,8 @@
 //! The `types` module: one Rust item per named type.
 //!
-//! - Structs derive `Debug, Clone, PartialEq, Serialize, Deserialize` (and
-//!   `Default` when no field is required). Presence and nullability give
+//! - Structs derive `Debug, Clone, PartialEq` (and `Default` when no field
+//!   is required) and the serde halves [`Directions`] gives them: the one
+//!   they travel by, the other perhaps behind a feature. Presence and nullability give
 //!   four field forms: required `T`; required + nullable `Option<T>` that
 //!   writes `null`; optional `Option<T>` omitted when `None`; optional +
 //!   nullable `Nullable<T>`, which can say absent, `null` or a value.
@@ -16,6 +17,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::directions::{Directions, Gate, Half};
 use super::docs::{self, code, DocBuilder};
 use super::rust_type::{ident, Std, TypeWriter};
 use crate::ir::{
@@ -24,7 +26,7 @@ use crate::ir::{
 use crate::naming::{Identifier, Names, UNKNOWN_VARIANT};
 
 /// Emits the item (and its impls) for one named type.
-pub fn type_item(api: &Api, names: &Names, id: TypeId) -> TokenStream {
+pub fn type_item(api: &Api, names: &Names, directions: &Directions, id: TypeId) -> TokenStream {
     let def = api.ty(id);
     let types_path = TokenStream::new();
     let writer = TypeWriter::with_api(api, names, &types_path);
@@ -39,12 +41,28 @@ pub fn type_item(api: &Api, names: &Names, id: TypeId) -> TokenStream {
         doc.line(fallback_doc(def));
     }
     match &def.kind {
-        TypeKind::Struct(s) => struct_item(&writer, names, id, &name, doc, s),
-        TypeKind::Enum(e) if e.integer => {
-            integer_enum_item(writer.std(), &name, &names.variants[id.0], doc, e)
+        TypeKind::Struct(s) => struct_item(&writer, names, directions, id, &name, doc, s),
+        TypeKind::Enum(e) => {
+            let serde = SerdeGates {
+                serialize: directions.gate(id, Half::Serialize),
+                deserialize: directions.gate(id, Half::Deserialize),
+            };
+            if e.integer {
+                integer_enum_item(writer.std(), &name, &names.variants[id.0], doc, e, serde)
+            } else {
+                enum_item(writer.std(), &name, &names.variants[id.0], doc, e, serde)
+            }
         }
-        TypeKind::Enum(e) => enum_item(writer.std(), &name, &names.variants[id.0], doc, e),
-        TypeKind::Union(u) => union_item(api, &writer, &names.variants[id.0], &name, doc, u),
+        TypeKind::Union(u) => {
+            let item = UnionItem {
+                writer: &writer,
+                directions,
+                id,
+                variant_names: &names.variants[id.0],
+                name: &name,
+            };
+            union_item(api, &item, doc, u)
+        }
         TypeKind::Alias(shape) => {
             let target = writer.shape(shape);
             let doc = doc.to_tokens();
@@ -60,9 +78,17 @@ fn fallback_doc(def: &TypeDef) -> String {
     }
 }
 
+/// How a hand-written type implements each serde half.
+#[derive(Clone, Copy)]
+struct SerdeGates {
+    serialize: Gate,
+    deserialize: Gate,
+}
+
 fn struct_item(
     writer: &TypeWriter<'_>,
     names: &Names,
+    directions: &Directions,
     id: TypeId,
     name: &proc_macro2::Ident,
     doc: DocBuilder,
@@ -114,6 +140,7 @@ fn struct_item(
         }
     });
     let default = s.has_default().then(|| quote! { Default, });
+    let (serde, serde_attr) = directions.derives(id, None, None);
     let doc = doc.to_tokens();
     let into_multipart = multipart.then(|| {
         let parts = s
@@ -162,7 +189,8 @@ fn struct_item(
     } else {
         quote! {
             #doc
-            #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
+            #[derive(Debug, Clone, PartialEq, #default #(#serde),*)]
+            #serde_attr
             pub struct #name {
                 #(#fields)*
                 #alternatives
@@ -319,6 +347,7 @@ fn integer_enum_item(
     variant_names: &[String],
     doc: DocBuilder,
     e: &Enum,
+    serde: SerdeGates,
 ) -> TokenStream {
     let (option, string, some, none, result, from) = (
         std.option(),
@@ -344,6 +373,20 @@ fn integer_enum_item(
         .collect();
     let value_docs = value_docs(e);
     let doc = enum_doc(doc, name);
+    let serialize = serde.serialize.item(quote! {
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> #result<S::Ok, S::Error> {
+                serializer.serialize_i64(self.value())
+            }
+        }
+    });
+    let deserialize = serde.deserialize.item(quote! {
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> #result<Self, D::Error> {
+                <i64 as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+            }
+        }
+    });
     quote! {
         #doc
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -386,17 +429,8 @@ fn integer_enum_item(
             }
         }
 
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> #result<S::Ok, S::Error> {
-                serializer.serialize_i64(self.value())
-            }
-        }
-
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> #result<Self, D::Error> {
-                <i64 as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
-            }
-        }
+        #serialize
+        #deserialize
 
         impl super::runtime::ParamValue for #name {
             fn write_param(&self, out: &mut #string) {
@@ -412,6 +446,7 @@ fn enum_item(
     variant_names: &[String],
     doc: DocBuilder,
     e: &Enum,
+    serde: SerdeGates,
 ) -> TokenStream {
     let (option, string, some, none, result, ok, from) = (
         std.option(),
@@ -427,6 +462,20 @@ fn enum_item(
     let values: Vec<&str> = e.variants.iter().map(|v| v.value.as_str()).collect();
     let value_docs = value_docs(e);
     let doc = enum_doc(doc, name);
+    let serialize = serde.serialize.item(quote! {
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> #result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+    });
+    let deserialize = serde.deserialize.item(quote! {
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> #result<Self, D::Error> {
+                super::runtime::deserialize_enum(deserializer)
+            }
+        }
+    });
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -486,17 +535,8 @@ fn enum_item(
             }
         }
 
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> #result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> #result<Self, D::Error> {
-                super::runtime::deserialize_enum(deserializer)
-            }
-        }
+        #serialize
+        #deserialize
 
         impl super::runtime::ParamValue for #name {
             fn write_param(&self, out: &mut #string) {
@@ -506,14 +546,28 @@ fn enum_item(
     }
 }
 
-fn union_item(
-    api: &Api,
-    writer: &TypeWriter<'_>,
-    variant_names: &[String],
-    name: &proc_macro2::Ident,
-    doc: DocBuilder,
-    u: &Union,
-) -> TokenStream {
+/// What the union emitters share.
+struct UnionItem<'a> {
+    writer: &'a TypeWriter<'a>,
+    directions: &'a Directions,
+    id: TypeId,
+    variant_names: &'a [String],
+    name: &'a proc_macro2::Ident,
+}
+
+impl UnionItem<'_> {
+    fn gate(&self, half: Half) -> Gate {
+        self.directions.gate(self.id, half)
+    }
+}
+
+fn union_item(api: &Api, item: &UnionItem<'_>, doc: DocBuilder, u: &Union) -> TokenStream {
+    let UnionItem {
+        writer,
+        variant_names,
+        name,
+        ..
+    } = *item;
     // Objects are boxed so the enum stays the size of a pointer or two
     // however large its biggest member is.
     let boxed: Vec<bool> = u
@@ -522,9 +576,9 @@ fn union_item(
         .map(|v| v.indirect || is_object(api, &v.shape))
         .collect();
     match &u.discriminator {
-        Some(tag_key) => tagged_union(writer, variant_names, name, doc, u, &boxed, tag_key),
+        Some(tag_key) => tagged_union(item, doc, u, &boxed, tag_key),
         None => {
-            let union = untagged_union(writer, variant_names, name, doc, u, &boxed);
+            let union = untagged_union(item, doc, u, &boxed);
             // A union of scalars and enums can be a parameter.
             let as_text = u
                 .variants
@@ -557,14 +611,18 @@ fn is_object(api: &Api, shape: &Shape) -> bool {
 }
 
 fn tagged_union(
-    writer: &TypeWriter<'_>,
-    variant_names: &[String],
-    name: &proc_macro2::Ident,
+    item: &UnionItem<'_>,
     mut doc: DocBuilder,
     u: &Union,
     boxed: &[bool],
     tag_key: &str,
 ) -> TokenStream {
+    let UnionItem {
+        writer,
+        variant_names,
+        name,
+        ..
+    } = *item;
     let std = writer.std();
     let (string, box_path, result, ok) = (std.string(), std.boxed(), std.result(), std.ok());
     let unknown = ident(UNKNOWN_VARIANT);
@@ -598,6 +656,27 @@ fn tagged_union(
         code(&format!("{name}::{UNKNOWN_VARIANT}"))
     ));
     let doc = doc.to_tokens();
+    let serialize = item.gate(Half::Serialize).item(quote! {
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> #result<S::Ok, S::Error> {
+                match self {
+                    #(Self::#variants(value) => super::runtime::union::serialize_tagged(serializer, #tag_key, #tags, value),)*
+                    Self::#unknown(object) => ::serde::Serialize::serialize(object, serializer),
+                }
+            }
+        }
+    });
+    let deserialize = item.gate(Half::Deserialize).item(quote! {
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> #result<Self, D::Error> {
+                let (tag, object) = super::runtime::union::split_tag::<D>(deserializer, #tag_key)?;
+                match tag.as_str() {
+                    #(#tags => super::runtime::union::member::<_, D::Error>(object).map(#constructors),)*
+                    _ => #ok(Self::#unknown(object)),
+                }
+            }
+        }
+    });
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq)]
@@ -622,35 +701,23 @@ fn tagged_union(
             }
         }
 
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> #result<S::Ok, S::Error> {
-                match self {
-                    #(Self::#variants(value) => super::runtime::union::serialize_tagged(serializer, #tag_key, #tags, value),)*
-                    Self::#unknown(object) => ::serde::Serialize::serialize(object, serializer),
-                }
-            }
-        }
-
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> #result<Self, D::Error> {
-                let (tag, object) = super::runtime::union::split_tag::<D>(deserializer, #tag_key)?;
-                match tag.as_str() {
-                    #(#tags => super::runtime::union::member::<_, D::Error>(object).map(#constructors),)*
-                    _ => #ok(Self::#unknown(object)),
-                }
-            }
-        }
+        #serialize
+        #deserialize
     }
 }
 
 fn untagged_union(
-    writer: &TypeWriter<'_>,
-    variant_names: &[String],
-    name: &proc_macro2::Ident,
+    item: &UnionItem<'_>,
     mut doc: DocBuilder,
     u: &Union,
     boxed: &[bool],
 ) -> TokenStream {
+    let UnionItem {
+        writer,
+        variant_names,
+        name,
+        ..
+    } = *item;
     let box_path = writer.std().boxed();
     let variants: Vec<_> = variant_names.iter().map(ident).collect();
     let payloads = u.variants.iter().zip(boxed).map(|(v, boxed)| {
@@ -668,12 +735,18 @@ fn untagged_union(
         doc.line("An enum alternative fits only the values it knows, unless no alternative fits otherwise: then the first enum keeps the value as its `Unknown`.");
     }
     let doc = doc.to_tokens();
-    let derive_deserialize = (!open_enums).then(|| quote! { ::serde::Deserialize, });
-    let deserialize = open_enums.then(|| untagged_deserialize(writer, name, &variants, u, boxed));
+    let custom = open_enums.then_some(Half::Deserialize);
+    let (serde, serde_attr) =
+        item.directions
+            .derives(item.id, custom, Some(quote! { serde(untagged) }));
+    let deserialize = open_enums.then(|| {
+        item.gate(Half::Deserialize)
+            .item(untagged_deserialize(writer, name, &variants, u, boxed))
+    });
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, #derive_deserialize)]
-        #[serde(untagged)]
+        #[derive(Debug, Clone, PartialEq, #(#serde),*)]
+        #serde_attr
         #[non_exhaustive]
         pub enum #name {
             #(

@@ -10,6 +10,8 @@
 //! Containment means "holds by value": a struct field or union variant that
 //! names a type. Lists and maps keep their items on the heap already.
 //! - [`reachable`]: which types a set of operations needs.
+//! - [`directions`]: which of those the client sends, and which it receives,
+//!   so each type derives only the serde half it uses.
 //! - [`facts`]: per operation, whether it returns one page of a list and
 //!   how to reach the next, and which typed bodies its errors carry; per
 //!   API, every error body type. The emitters, naming and `diff` read these
@@ -131,18 +133,80 @@ enum Visit {
 
 /// The types the given operations need, directly or through other types.
 pub fn reachable<'a>(api: &Api, operations: impl IntoIterator<Item = &'a Operation>) -> Vec<bool> {
-    let mut seen = vec![false; api.types.len()];
-    let mut stack = Vec::new();
+    let mut roots = Vec::new();
     for operation in operations {
         for_each_operation_shape(operation, &mut |shape| {
-            shape.for_each_named(&mut |id| stack.push(id));
+            shape.for_each_named(&mut |id| roots.push(id));
         });
         if let Some(body) = &operation.body {
             if let Content::Multipart(id) | Content::Form(id) = body.content {
-                stack.push(id);
+                roots.push(id);
             }
         }
     }
+    closure(api, roots)
+}
+
+/// Which ways a type travels between the client and the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Travel {
+    /// Part of a parameter or request body: the client encodes it.
+    pub sent: bool,
+    /// Part of a response body: the client decodes it.
+    pub received: bool,
+}
+
+/// Per type, which ways it travels for the given operations.
+///
+/// Sent: reachable from a parameter or a request body (JSON, multipart or
+/// form). Received: reachable from a response body. Error bodies count as
+/// both, since `Error`'s `Display` writes the decoded body back as JSON.
+/// A type no operation reaches is both: nothing says how it is used, so it
+/// keeps everything.
+pub fn directions<'a>(
+    api: &Api,
+    operations: impl IntoIterator<Item = &'a Operation>,
+) -> Vec<Travel> {
+    let mut sent = Vec::new();
+    let mut received = Vec::new();
+    for operation in operations {
+        let mut push_sent = |shape: &Shape| shape.for_each_named(&mut |id| sent.push(id));
+        for parameter in &operation.parameters {
+            push_sent(&parameter.shape);
+        }
+        match operation.body.as_ref().map(|body| &body.content) {
+            Some(Content::Json(shape)) => push_sent(shape),
+            Some(Content::Multipart(id) | Content::Form(id)) => sent.push(*id),
+            _ => {}
+        }
+        for response in &operation.responses {
+            if let Content::Json(shape) = &response.content {
+                shape.for_each_named(&mut |id| received.push(id));
+            }
+        }
+        sent.extend(error_bodies(operation).into_iter().map(|error| error.body));
+    }
+    // A type no operation reaches keeps both halves, and so must every
+    // type it holds: they are roots of both closures.
+    let reached = closure(api, sent.iter().chain(&received).copied().collect());
+    let unused = reached
+        .iter()
+        .enumerate()
+        .filter(|(_, reached)| !**reached)
+        .map(|(index, _)| TypeId(index));
+    sent.extend(unused.clone());
+    received.extend(unused);
+    let sent = closure(api, sent);
+    let received = closure(api, received);
+    sent.into_iter()
+        .zip(received)
+        .map(|(sent, received)| Travel { sent, received })
+        .collect()
+}
+
+/// The types `roots` name, directly or through other types.
+fn closure(api: &Api, mut stack: Vec<TypeId>) -> Vec<bool> {
+    let mut seen = vec![false; api.types.len()];
     while let Some(TypeId(index)) = stack.pop() {
         if std::mem::replace(&mut seen[index], true) {
             continue;

@@ -5,7 +5,8 @@
 
 /// One of each: see <https://example.invalid/docs> and &lt;path&gt;, \[not a link\].
 #[cfg(feature = "things")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "round-trip", derive(::serde::Serialize))]
 pub struct Everything {
     /// A property named like a keyword.
     pub r#type: String,
@@ -158,6 +159,7 @@ impl ::core::fmt::Display for EverythingInlineObjectInnerEnum {
 }
 
 #[cfg(feature = "things")]
+#[cfg(feature = "round-trip")]
 impl ::serde::Serialize for EverythingInlineObjectInnerEnum {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -185,7 +187,8 @@ impl super::runtime::ParamValue for EverythingInlineObjectInnerEnum {
 
 /// Inline schema at `#/components/schemas/Everything/properties/inline_object`.
 #[cfg(feature = "things")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "round-trip", derive(::serde::Serialize))]
 pub struct EverythingInlineObject {
     pub inner_flag: bool,
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -357,6 +360,7 @@ impl Challenge {
 }
 
 #[cfg(feature = "things")]
+#[cfg(feature = "round-trip")]
 impl ::serde::Serialize for Challenge {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -481,7 +485,8 @@ impl<'de> ::serde::Deserialize<'de> for LoginChallenge {
 
 /// The `PasswordChallenge` schema.
 #[cfg(feature = "things")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "round-trip", derive(::serde::Serialize))]
 pub struct PasswordChallenge {
     /// Default: `"ak-stage-password"`.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -491,7 +496,8 @@ pub struct PasswordChallenge {
 
 /// The `AccessDeniedChallenge` schema.
 #[cfg(feature = "things")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "round-trip", derive(::serde::Serialize))]
 pub struct AccessDeniedChallenge {
     /// Default: `"ak-stage-access-denied"`.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -541,6 +547,7 @@ impl ModelRequest {
 }
 
 #[cfg(feature = "things")]
+#[cfg(feature = "round-trip")]
 impl ::serde::Serialize for ModelRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -596,7 +603,8 @@ impl<'de> ::serde::Deserialize<'de> for ModelRequest {
 
 /// The `LDAPProviderRequest` schema.
 #[cfg(feature = "things")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "round-trip", derive(::serde::Serialize))]
 pub struct LDAPProviderRequest {
     pub name: String,
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -605,7 +613,8 @@ pub struct LDAPProviderRequest {
 
 /// The `OAuth2ProviderRequest` schema.
 #[cfg(feature = "things")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "round-trip", derive(::serde::Serialize))]
 pub struct OAuth2ProviderRequest {
     pub name: String,
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -618,8 +627,8 @@ pub struct OAuth2ProviderRequest {
 ///
 /// An enum alternative fits only the values it knows, unless no alternative fits otherwise: then the first enum keeps the value as its `Unknown`.
 #[cfg(feature = "things")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "round-trip", derive(::serde::Serialize), serde(untagged))]
 #[non_exhaustive]
 pub enum Choice {
     /// Alternative 1 of the schema.
@@ -676,7 +685,8 @@ pub type NullEnum = ::serde_json::Value;
 
 /// A tree; the parent link makes it recursive through an object.
 #[cfg(feature = "things")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "round-trip", derive(::serde::Serialize))]
 pub struct Node {
     pub name: String,
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -687,7 +697,8 @@ pub struct Node {
 
 /// The `PairA` schema.
 #[cfg(feature = "things")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "round-trip", derive(::serde::Serialize))]
 pub struct PairA {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub b: ::core::option::Option<PairB>,
@@ -697,14 +708,16 @@ pub struct PairA {
 
 /// The `PairB` schema.
 #[cfg(feature = "things")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "round-trip", derive(::serde::Serialize))]
 pub struct PairB {
     pub a: ::std::boxed::Box<PairA>,
 }
 
 /// The `Merged` schema.
 #[cfg(feature = "things")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "round-trip", derive(::serde::Serialize))]
 pub struct Merged {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub b: ::core::option::Option<PairB>,
@@ -719,7 +732,8 @@ pub type Names = Vec<String>;
 
 /// Named like a prelude type; the module then writes std's in full.
 #[cfg(feature = "things")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "round-trip", derive(::serde::Serialize))]
 pub struct Result {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub ok: ::core::option::Option<bool>,
@@ -799,6 +813,7 @@ impl ::core::fmt::Display for Option {
 }
 
 #[cfg(feature = "things")]
+#[cfg(feature = "round-trip")]
 impl ::serde::Serialize for Option {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -826,7 +841,8 @@ impl super::runtime::ParamValue for Option {
 
 /// The `Box` schema.
 #[cfg(feature = "things")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "round-trip", derive(::serde::Serialize))]
 pub struct Box {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub inner: ::core::option::Option<::std::boxed::Box<Box>>,
@@ -954,6 +970,7 @@ impl ::serde::Serialize for ThingsRetrieveKind {
 }
 
 #[cfg(feature = "things")]
+#[cfg(feature = "round-trip")]
 impl<'de> ::serde::Deserialize<'de> for ThingsRetrieveKind {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

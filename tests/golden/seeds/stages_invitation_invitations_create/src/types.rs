@@ -504,7 +504,8 @@ pub struct Invitation {
 }
 
 /// Invitation Serializer
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "round-trip", derive(::serde::Deserialize))]
 pub struct InvitationRequest {
     /// Constraints: 1 to 50 characters; matches `^[-a-zA-Z0-9_]+$`.
     pub name: String,

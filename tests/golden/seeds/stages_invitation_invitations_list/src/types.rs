@@ -477,7 +477,8 @@ pub struct GroupMember {
 }
 
 /// Invitation Serializer
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "round-trip", derive(::serde::Serialize))]
 pub struct Invitation {
     /// Invite uuid
     ///
@@ -504,7 +505,8 @@ pub struct Invitation {
 }
 
 /// The `PaginatedInvitationList` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "round-trip", derive(::serde::Serialize))]
 pub struct PaginatedInvitationList {
     pub pagination: Pagination,
     pub results: Vec<Invitation>,

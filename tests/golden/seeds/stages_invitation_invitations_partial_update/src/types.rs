@@ -504,7 +504,8 @@ pub struct Invitation {
 }
 
 /// Invitation Serializer
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "round-trip", derive(::serde::Deserialize))]
 pub struct PatchedInvitationRequest {
     /// Constraints: 1 to 50 characters; matches `^[-a-zA-Z0-9_]+$`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

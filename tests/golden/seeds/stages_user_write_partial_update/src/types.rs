@@ -366,7 +366,8 @@ pub struct GenericError {
 }
 
 /// UserWriteStage Serializer
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "round-trip", derive(::serde::Deserialize))]
 pub struct PatchedUserWriteStageRequest {
     /// Constraints: not empty.
     #[serde(default, skip_serializing_if = "Option::is_none")]
