@@ -81,8 +81,12 @@ impl Directions {
 
     /// Both halves on every type.
     pub fn both(api: &Api) -> Self {
+        let both = Travel {
+            sent: true,
+            received: true,
+        };
         Self {
-            travel: vec![Travel::default(); api.types.len()],
+            travel: vec![both; api.types.len()],
             round_trip: RoundTrip::Always,
         }
     }

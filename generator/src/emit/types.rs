@@ -43,10 +43,7 @@ pub fn type_item(api: &Api, names: &Names, directions: &Directions, id: TypeId) 
     match &def.kind {
         TypeKind::Struct(s) => struct_item(&writer, names, directions, id, &name, doc, s),
         TypeKind::Enum(e) => {
-            let serde = SerdeGates {
-                serialize: directions.gate(id, Half::Serialize),
-                deserialize: directions.gate(id, Half::Deserialize),
-            };
+            let serde = SerdeGates::of(directions, id);
             if e.integer {
                 integer_enum_item(writer.std(), &name, &names.variants[id.0], doc, e, serde)
             } else {
@@ -83,6 +80,54 @@ fn fallback_doc(def: &TypeDef) -> String {
 struct SerdeGates {
     serialize: Gate,
     deserialize: Gate,
+}
+
+impl SerdeGates {
+    fn of(directions: &Directions, id: TypeId) -> Self {
+        Self {
+            serialize: directions.gate(id, Half::Serialize),
+            deserialize: directions.gate(id, Half::Deserialize),
+        }
+    }
+
+    /// Both hand-written impls of `name`, each gated as it should be.
+    fn impls(
+        self,
+        std: Std,
+        name: &proc_macro2::Ident,
+        serialize: TokenStream,
+        deserialize: TokenStream,
+    ) -> TokenStream {
+        let serialize = self.serialize.item(serialize_impl(std, name, serialize));
+        let deserialize = self
+            .deserialize
+            .item(deserialize_impl(std, name, deserialize));
+        quote! { #serialize #deserialize }
+    }
+}
+
+/// `impl Serialize for #name` around `body`, which writes to `serializer`.
+fn serialize_impl(std: Std, name: &proc_macro2::Ident, body: TokenStream) -> TokenStream {
+    let result = std.result();
+    quote! {
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> #result<S::Ok, S::Error> {
+                #body
+            }
+        }
+    }
+}
+
+/// `impl Deserialize for #name` around `body`, which reads `deserializer`.
+fn deserialize_impl(std: Std, name: &proc_macro2::Ident, body: TokenStream) -> TokenStream {
+    let result = std.result();
+    quote! {
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> #result<Self, D::Error> {
+                #body
+            }
+        }
+    }
 }
 
 fn struct_item(
@@ -349,12 +394,11 @@ fn integer_enum_item(
     e: &Enum,
     serde: SerdeGates,
 ) -> TokenStream {
-    let (option, string, some, none, result, from) = (
+    let (option, string, some, none, from) = (
         std.option(),
         std.string(),
         std.some(),
         std.none(),
-        std.result(),
         std.from(),
     );
     let unknown = ident(UNKNOWN_VARIANT);
@@ -373,20 +417,12 @@ fn integer_enum_item(
         .collect();
     let value_docs = value_docs(e);
     let doc = enum_doc(doc, name);
-    let serialize = serde.serialize.item(quote! {
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> #result<S::Ok, S::Error> {
-                serializer.serialize_i64(self.value())
-            }
-        }
-    });
-    let deserialize = serde.deserialize.item(quote! {
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> #result<Self, D::Error> {
-                <i64 as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
-            }
-        }
-    });
+    let serde_impls = serde.impls(
+        std,
+        name,
+        quote! { serializer.serialize_i64(self.value()) },
+        quote! { <i64 as ::serde::Deserialize>::deserialize(deserializer).map(Self::from) },
+    );
     quote! {
         #doc
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -429,8 +465,7 @@ fn integer_enum_item(
             }
         }
 
-        #serialize
-        #deserialize
+        #serde_impls
 
         impl super::runtime::ParamValue for #name {
             fn write_param(&self, out: &mut #string) {
@@ -462,20 +497,12 @@ fn enum_item(
     let values: Vec<&str> = e.variants.iter().map(|v| v.value.as_str()).collect();
     let value_docs = value_docs(e);
     let doc = enum_doc(doc, name);
-    let serialize = serde.serialize.item(quote! {
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> #result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-    });
-    let deserialize = serde.deserialize.item(quote! {
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> #result<Self, D::Error> {
-                super::runtime::deserialize_enum(deserializer)
-            }
-        }
-    });
+    let serde_impls = serde.impls(
+        std,
+        name,
+        quote! { serializer.serialize_str(self.as_str()) },
+        quote! { super::runtime::deserialize_enum(deserializer) },
+    );
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -535,8 +562,7 @@ fn enum_item(
             }
         }
 
-        #serialize
-        #deserialize
+        #serde_impls
 
         impl super::runtime::ParamValue for #name {
             fn write_param(&self, out: &mut #string) {
@@ -624,7 +650,7 @@ fn tagged_union(
         ..
     } = *item;
     let std = writer.std();
-    let (string, box_path, result, ok) = (std.string(), std.boxed(), std.result(), std.ok());
+    let (string, box_path, ok) = (std.string(), std.boxed(), std.ok());
     let unknown = ident(UNKNOWN_VARIANT);
     let variants: Vec<_> = variant_names.iter().map(ident).collect();
     let tags: Vec<&str> = u
@@ -656,27 +682,23 @@ fn tagged_union(
         code(&format!("{name}::{UNKNOWN_VARIANT}"))
     ));
     let doc = doc.to_tokens();
-    let serialize = item.gate(Half::Serialize).item(quote! {
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> #result<S::Ok, S::Error> {
-                match self {
-                    #(Self::#variants(value) => super::runtime::union::serialize_tagged(serializer, #tag_key, #tags, value),)*
-                    Self::#unknown(object) => ::serde::Serialize::serialize(object, serializer),
-                }
+    let serde_impls = SerdeGates::of(item.directions, item.id).impls(
+        std,
+        name,
+        quote! {
+            match self {
+                #(Self::#variants(value) => super::runtime::union::serialize_tagged(serializer, #tag_key, #tags, value),)*
+                Self::#unknown(object) => ::serde::Serialize::serialize(object, serializer),
             }
-        }
-    });
-    let deserialize = item.gate(Half::Deserialize).item(quote! {
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> #result<Self, D::Error> {
-                let (tag, object) = super::runtime::union::split_tag::<D>(deserializer, #tag_key)?;
-                match tag.as_str() {
-                    #(#tags => super::runtime::union::member::<_, D::Error>(object).map(#constructors),)*
-                    _ => #ok(Self::#unknown(object)),
-                }
+        },
+        quote! {
+            let (tag, object) = super::runtime::union::split_tag::<D>(deserializer, #tag_key)?;
+            match tag.as_str() {
+                #(#tags => super::runtime::union::member::<_, D::Error>(object).map(#constructors),)*
+                _ => #ok(Self::#unknown(object)),
             }
-        }
-    });
+        },
+    );
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq)]
@@ -701,8 +723,7 @@ fn tagged_union(
             }
         }
 
-        #serialize
-        #deserialize
+        #serde_impls
     }
 }
 
@@ -771,7 +792,7 @@ fn untagged_deserialize(
     boxed: &[bool],
 ) -> TokenStream {
     let std = writer.std();
-    let (result, some, ok) = (std.result(), std.some(), std.ok());
+    let (some, ok) = (std.some(), std.ok());
     let unknown = ident(UNKNOWN_VARIANT);
     let wrap = |boxed: bool, value: TokenStream| {
         if boxed {
@@ -819,14 +840,14 @@ fn untagged_deserialize(
             }
         });
     let message = format!("the value fits no alternative of `{name}`");
-    quote! {
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> #result<Self, D::Error> {
-                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
-                #(#strict)*
-                #lenient
-                ::core::result::Result::Err(<D::Error as ::serde::de::Error>::custom(#message))
-            }
-        }
-    }
+    deserialize_impl(
+        std,
+        name,
+        quote! {
+            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+            #(#strict)*
+            #lenient
+            ::core::result::Result::Err(<D::Error as ::serde::de::Error>::custom(#message))
+        },
+    )
 }

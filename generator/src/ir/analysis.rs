@@ -148,7 +148,7 @@ pub fn reachable<'a>(api: &Api, operations: impl IntoIterator<Item = &'a Operati
 }
 
 /// Which ways a type travels between the client and the server.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Travel {
     /// Part of a parameter or request body: the client encodes it.
     pub sent: bool,
