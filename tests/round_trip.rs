@@ -261,3 +261,54 @@ fn validation_errors_keep_their_field_errors() {
         Some(vec!["Invalid data.".to_string()])
     );
 }
+
+/// Structs decode through a hand-written `Deserialize` (serde's derive
+/// costs too much compile time for a thousand types); it must keep the
+/// derive's contract.
+#[test]
+fn objects_decode_as_the_serde_derive_would() {
+    let mut value = invitation();
+    // A property a newer server adds is skipped; an escaped key is the same key.
+    value["added_by_a_newer_server"] = json!({"nested": [1, 2]});
+    let renamed = value.as_object_mut().unwrap().remove("name").unwrap();
+    let text = serde_json::to_string(&value).unwrap();
+    let text = text.replacen('{', &format!(r#"{{"n\u0061me":{renamed},"#), 1);
+    let decoded: Invitation = serde_json::from_str(&text).expect("decodes");
+    assert_eq!(decoded.name, "string");
+
+    // A missing required property is named; a missing required, nullable
+    // one is `None`; a missing optional one is absent.
+    let mut missing = invitation();
+    missing.as_object_mut().unwrap().remove("pk");
+    let error = serde_json::from_value::<Invitation>(missing).unwrap_err();
+    assert_eq!(error.to_string(), "missing field `pk`");
+    let mut sparse = invitation();
+    for key in ["flow_obj", "expires", "single_use"] {
+        sparse.as_object_mut().unwrap().remove(key);
+    }
+    let sparse: Invitation = serde_json::from_value(sparse).expect("decodes");
+    assert_eq!(sparse.flow_obj, None);
+    assert_eq!(sparse.expires, Nullable::Absent);
+    assert_eq!(sparse.single_use, None);
+
+    // A property given twice, a value of the wrong type and an array in
+    // place of the object are errors that say what they are.
+    let twice = text.replacen('{', r#"{"pk":"3fa85f64-5717-4562-b3fc-2c963f66afa6","#, 1);
+    let error = serde_json::from_str::<Invitation>(&twice).unwrap_err();
+    assert!(
+        error.to_string().starts_with("duplicate field `pk`"),
+        "{error}"
+    );
+    let error = serde_json::from_str::<Invitation>("[]").unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .starts_with("invalid type: sequence, expected struct Invitation"),
+        "{error}"
+    );
+    let error = serde_json::from_value::<Invitation>(json!({"pk": 7})).unwrap_err();
+    assert!(
+        error.to_string().starts_with("invalid type: integer `7`"),
+        "{error}"
+    );
+}

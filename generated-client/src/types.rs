@@ -4,24 +4,30 @@
 //! One item per component schema, named as in authentik's own documentation where that is a valid Rust name, plus the inline schemas that needed a name.
 
 /// Invitation Serializer
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "round-trip", derive(::serde::Serialize))]
 pub struct Invitation {
     /// Read-only: the server sets it.
     pub pk: ::uuid::Uuid,
     /// Constraints: at most 50 characters; matches `^[-a-zA-Z0-9_]+$`.
     pub name: String,
-    #[serde(default, skip_serializing_if = "super::runtime::Nullable::is_absent")]
+    #[cfg_attr(
+        feature = "round-trip",
+        serde(skip_serializing_if = "super::runtime::Nullable::is_absent")
+    )]
     pub expires: super::runtime::Nullable<::chrono::DateTime<::chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "round-trip", serde(skip_serializing_if = "Option::is_none"))]
     pub fixed_data: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// Read-only: the server sets it.
     pub created_by: GroupMember,
     /// When enabled, the invitation will be deleted after usage.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "round-trip", serde(skip_serializing_if = "Option::is_none"))]
     pub single_use: Option<bool>,
     /// When set, only the configured flow can use this invitation.
-    #[serde(default, skip_serializing_if = "super::runtime::Nullable::is_absent")]
+    #[cfg_attr(
+        feature = "round-trip",
+        serde(skip_serializing_if = "super::runtime::Nullable::is_absent")
+    )]
     pub flow: super::runtime::Nullable<::uuid::Uuid>,
     /// Corrected by an override (nullable): the invitation serializer declares flow_obj read-only with required=False over the nullable flow, so an invitation without a flow arrives with "flow_obj": null although the schema requires a Flow (<https://github.com/goauthentik/authentik/blob/version/2024.8.3/authentik/stages/invitation/api.py>).
     ///
@@ -29,53 +35,254 @@ pub struct Invitation {
     pub flow_obj: Option<Flow>,
 }
 
+impl<'de> ::serde::Deserialize<'de> for Invitation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use super::runtime;
+        const FIELDS: &[&str] = &[
+            "pk",
+            "name",
+            "expires",
+            "fixed_data",
+            "created_by",
+            "single_use",
+            "flow",
+            "flow_obj",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Invitation;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct Invitation")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Invitation, A::Error> {
+                let mut __object = runtime::Properties::new(map, FIELDS);
+                let mut pk = None;
+                let mut name = None;
+                let mut expires = None;
+                let mut fixed_data = None;
+                let mut created_by = None;
+                let mut single_use = None;
+                let mut flow = None;
+                let mut flow_obj = None;
+                while let Some(__field) = __object.next_field()? {
+                    match __field {
+                        Some(0) => __object.read(&mut pk, "pk"),
+                        Some(1) => __object.read(&mut name, "name"),
+                        Some(2) => __object.read(&mut expires, "expires"),
+                        Some(3) => __object.read(&mut fixed_data, "fixed_data"),
+                        Some(4) => __object.read(&mut created_by, "created_by"),
+                        Some(5) => __object.read(&mut single_use, "single_use"),
+                        Some(6) => __object.read(&mut flow, "flow"),
+                        Some(7) => __object.read(&mut flow_obj, "flow_obj"),
+                        _ => __object.skip(),
+                    }?;
+                }
+                Ok(Invitation {
+                    pk: runtime::required(pk, "pk")?,
+                    name: runtime::required(name, "name")?,
+                    expires: expires.unwrap_or_default(),
+                    fixed_data: fixed_data.unwrap_or_default(),
+                    created_by: runtime::required(created_by, "created_by")?,
+                    single_use: single_use.unwrap_or_default(),
+                    flow: flow.unwrap_or_default(),
+                    flow_obj: flow_obj.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Invitation", FIELDS, __Visitor)
+    }
+}
+
 /// Invitation Serializer
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "round-trip", derive(::serde::Deserialize))]
 pub struct InvitationRequest {
     /// Constraints: 1 to 50 characters; matches `^[-a-zA-Z0-9_]+$`.
     pub name: String,
-    #[serde(default, skip_serializing_if = "super::runtime::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "super::runtime::Nullable::is_absent")]
     pub expires: super::runtime::Nullable<::chrono::DateTime<::chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fixed_data: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// When enabled, the invitation will be deleted after usage.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub single_use: Option<bool>,
     /// When set, only the configured flow can use this invitation.
-    #[serde(default, skip_serializing_if = "super::runtime::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "super::runtime::Nullable::is_absent")]
     pub flow: super::runtime::Nullable<::uuid::Uuid>,
+}
+
+#[cfg(feature = "round-trip")]
+impl<'de> ::serde::Deserialize<'de> for InvitationRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use super::runtime;
+        const FIELDS: &[&str] = &["name", "expires", "fixed_data", "single_use", "flow"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = InvitationRequest;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct InvitationRequest")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<InvitationRequest, A::Error> {
+                let mut __object = runtime::Properties::new(map, FIELDS);
+                let mut name = None;
+                let mut expires = None;
+                let mut fixed_data = None;
+                let mut single_use = None;
+                let mut flow = None;
+                while let Some(__field) = __object.next_field()? {
+                    match __field {
+                        Some(0) => __object.read(&mut name, "name"),
+                        Some(1) => __object.read(&mut expires, "expires"),
+                        Some(2) => __object.read(&mut fixed_data, "fixed_data"),
+                        Some(3) => __object.read(&mut single_use, "single_use"),
+                        Some(4) => __object.read(&mut flow, "flow"),
+                        _ => __object.skip(),
+                    }?;
+                }
+                Ok(InvitationRequest {
+                    name: runtime::required(name, "name")?,
+                    expires: expires.unwrap_or_default(),
+                    fixed_data: fixed_data.unwrap_or_default(),
+                    single_use: single_use.unwrap_or_default(),
+                    flow: flow.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("InvitationRequest", FIELDS, __Visitor)
+    }
 }
 
 /// Invitation Serializer
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "round-trip", derive(::serde::Deserialize))]
 pub struct PatchedInvitationRequest {
     /// Constraints: 1 to 50 characters; matches `^[-a-zA-Z0-9_]+$`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "super::runtime::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "super::runtime::Nullable::is_absent")]
     pub expires: super::runtime::Nullable<::chrono::DateTime<::chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fixed_data: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// When enabled, the invitation will be deleted after usage.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub single_use: Option<bool>,
     /// When set, only the configured flow can use this invitation.
-    #[serde(default, skip_serializing_if = "super::runtime::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "super::runtime::Nullable::is_absent")]
     pub flow: super::runtime::Nullable<::uuid::Uuid>,
 }
 
+#[cfg(feature = "round-trip")]
+impl<'de> ::serde::Deserialize<'de> for PatchedInvitationRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use super::runtime;
+        const FIELDS: &[&str] = &["name", "expires", "fixed_data", "single_use", "flow"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = PatchedInvitationRequest;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct PatchedInvitationRequest")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<PatchedInvitationRequest, A::Error> {
+                let mut __object = runtime::Properties::new(map, FIELDS);
+                let mut name = None;
+                let mut expires = None;
+                let mut fixed_data = None;
+                let mut single_use = None;
+                let mut flow = None;
+                while let Some(__field) = __object.next_field()? {
+                    match __field {
+                        Some(0) => __object.read(&mut name, "name"),
+                        Some(1) => __object.read(&mut expires, "expires"),
+                        Some(2) => __object.read(&mut fixed_data, "fixed_data"),
+                        Some(3) => __object.read(&mut single_use, "single_use"),
+                        Some(4) => __object.read(&mut flow, "flow"),
+                        _ => __object.skip(),
+                    }?;
+                }
+                Ok(PatchedInvitationRequest {
+                    name: name.unwrap_or_default(),
+                    expires: expires.unwrap_or_default(),
+                    fixed_data: fixed_data.unwrap_or_default(),
+                    single_use: single_use.unwrap_or_default(),
+                    flow: flow.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("PatchedInvitationRequest", FIELDS, __Visitor)
+    }
+}
+
 /// The `PaginatedInvitationList` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "round-trip", derive(::serde::Serialize))]
 pub struct PaginatedInvitationList {
     pub pagination: Pagination,
     pub results: Vec<Invitation>,
 }
 
+impl<'de> ::serde::Deserialize<'de> for PaginatedInvitationList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use super::runtime;
+        const FIELDS: &[&str] = &["pagination", "results"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = PaginatedInvitationList;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct PaginatedInvitationList")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<PaginatedInvitationList, A::Error> {
+                let mut __object = runtime::Properties::new(map, FIELDS);
+                let mut pagination = None;
+                let mut results = None;
+                while let Some(__field) = __object.next_field()? {
+                    match __field {
+                        Some(0) => __object.read(&mut pagination, "pagination"),
+                        Some(1) => __object.read(&mut results, "results"),
+                        _ => __object.skip(),
+                    }?;
+                }
+                Ok(PaginatedInvitationList {
+                    pagination: runtime::required(pagination, "pagination")?,
+                    results: runtime::required(results, "results")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PaginatedInvitationList", FIELDS, __Visitor)
+    }
+}
+
 /// The `Pagination` schema.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "round-trip", derive(::serde::Serialize))]
 pub struct Pagination {
     /// Corrected by an override (integer): page numbers, counts and indices are whole numbers (the paginator writes Python ints), but the schema declares `type: number`; as floats they would come back as 0.0 instead of 0 (<https://github.com/goauthentik/authentik/blob/version/2024.8.3/authentik/api/pagination.py>).
@@ -94,8 +301,70 @@ pub struct Pagination {
     pub end_index: i64,
 }
 
+impl<'de> ::serde::Deserialize<'de> for Pagination {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use super::runtime;
+        const FIELDS: &[&str] = &[
+            "next",
+            "previous",
+            "count",
+            "current",
+            "total_pages",
+            "start_index",
+            "end_index",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Pagination;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct Pagination")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Pagination, A::Error> {
+                let mut __object = runtime::Properties::new(map, FIELDS);
+                let mut next = None;
+                let mut previous = None;
+                let mut count = None;
+                let mut current = None;
+                let mut total_pages = None;
+                let mut start_index = None;
+                let mut end_index = None;
+                while let Some(__field) = __object.next_field()? {
+                    match __field {
+                        Some(0) => __object.read(&mut next, "next"),
+                        Some(1) => __object.read(&mut previous, "previous"),
+                        Some(2) => __object.read(&mut count, "count"),
+                        Some(3) => __object.read(&mut current, "current"),
+                        Some(4) => __object.read(&mut total_pages, "total_pages"),
+                        Some(5) => __object.read(&mut start_index, "start_index"),
+                        Some(6) => __object.read(&mut end_index, "end_index"),
+                        _ => __object.skip(),
+                    }?;
+                }
+                Ok(Pagination {
+                    next: runtime::required(next, "next")?,
+                    previous: runtime::required(previous, "previous")?,
+                    count: runtime::required(count, "count")?,
+                    current: runtime::required(current, "current")?,
+                    total_pages: runtime::required(total_pages, "total_pages")?,
+                    start_index: runtime::required(start_index, "start_index")?,
+                    end_index: runtime::required(end_index, "end_index")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Pagination", FIELDS, __Visitor)
+    }
+}
+
 /// Stripped down user serializer to show relevant users for groups
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "round-trip", derive(::serde::Serialize))]
 pub struct GroupMember {
     /// Read-only: the server sets it.
@@ -107,21 +376,90 @@ pub struct GroupMember {
     /// User's display name.
     pub name: String,
     /// Designates whether this user should be treated as active. Unselect this instead of deleting accounts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "round-trip", serde(skip_serializing_if = "Option::is_none"))]
     pub is_active: Option<bool>,
-    #[serde(default, skip_serializing_if = "super::runtime::Nullable::is_absent")]
+    #[cfg_attr(
+        feature = "round-trip",
+        serde(skip_serializing_if = "super::runtime::Nullable::is_absent")
+    )]
     pub last_login: super::runtime::Nullable<::chrono::DateTime<::chrono::Utc>>,
     /// Constraints: at most 254 characters; format `email`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "round-trip", serde(skip_serializing_if = "Option::is_none"))]
     pub email: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "round-trip", serde(skip_serializing_if = "Option::is_none"))]
     pub attributes: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// Read-only: the server sets it.
     pub uid: String,
 }
 
+impl<'de> ::serde::Deserialize<'de> for GroupMember {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use super::runtime;
+        const FIELDS: &[&str] = &[
+            "pk",
+            "username",
+            "name",
+            "is_active",
+            "last_login",
+            "email",
+            "attributes",
+            "uid",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GroupMember;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct GroupMember")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<GroupMember, A::Error> {
+                let mut __object = runtime::Properties::new(map, FIELDS);
+                let mut pk = None;
+                let mut username = None;
+                let mut name = None;
+                let mut is_active = None;
+                let mut last_login = None;
+                let mut email = None;
+                let mut attributes = None;
+                let mut uid = None;
+                while let Some(__field) = __object.next_field()? {
+                    match __field {
+                        Some(0) => __object.read(&mut pk, "pk"),
+                        Some(1) => __object.read(&mut username, "username"),
+                        Some(2) => __object.read(&mut name, "name"),
+                        Some(3) => __object.read(&mut is_active, "is_active"),
+                        Some(4) => __object.read(&mut last_login, "last_login"),
+                        Some(5) => __object.read(&mut email, "email"),
+                        Some(6) => __object.read(&mut attributes, "attributes"),
+                        Some(7) => __object.read(&mut uid, "uid"),
+                        _ => __object.skip(),
+                    }?;
+                }
+                Ok(GroupMember {
+                    pk: runtime::required(pk, "pk")?,
+                    username: runtime::required(username, "username")?,
+                    name: runtime::required(name, "name")?,
+                    is_active: is_active.unwrap_or_default(),
+                    last_login: last_login.unwrap_or_default(),
+                    email: email.unwrap_or_default(),
+                    attributes: attributes.unwrap_or_default(),
+                    uid: runtime::required(uid, "uid")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("GroupMember", FIELDS, __Visitor)
+    }
+}
+
 /// Flow Serializer
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "round-trip", derive(::serde::Serialize))]
 pub struct Flow {
     /// Read-only: the server sets it.
@@ -149,27 +487,138 @@ pub struct Flow {
     ///
     /// Read-only: the server sets it.
     pub cache_count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "round-trip", serde(skip_serializing_if = "Option::is_none"))]
     pub policy_engine_mode: Option<PolicyEngineMode>,
     /// Enable compatibility mode, increases compatibility with password managers on mobile devices.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "round-trip", serde(skip_serializing_if = "Option::is_none"))]
     pub compatibility_mode: Option<bool>,
     /// Get export URL for flow
     ///
     /// Read-only: the server sets it.
     pub export_url: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "round-trip", serde(skip_serializing_if = "Option::is_none"))]
     pub layout: Option<FlowLayoutEnum>,
     /// Configure what should happen when a flow denies access to a user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "round-trip", serde(skip_serializing_if = "Option::is_none"))]
     pub denied_action: Option<DeniedActionEnum>,
     /// Required level of authentication and authorization to access a flow.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "round-trip", serde(skip_serializing_if = "Option::is_none"))]
     pub authentication: Option<AuthenticationEnum>,
 }
 
+impl<'de> ::serde::Deserialize<'de> for Flow {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use super::runtime;
+        const FIELDS: &[&str] = &[
+            "pk",
+            "policybindingmodel_ptr_id",
+            "name",
+            "slug",
+            "title",
+            "designation",
+            "background",
+            "stages",
+            "policies",
+            "cache_count",
+            "policy_engine_mode",
+            "compatibility_mode",
+            "export_url",
+            "layout",
+            "denied_action",
+            "authentication",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Flow;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct Flow")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Flow, A::Error> {
+                let mut __object = runtime::Properties::new(map, FIELDS);
+                let mut pk = None;
+                let mut policybindingmodel_ptr_id = None;
+                let mut name = None;
+                let mut slug = None;
+                let mut title = None;
+                let mut designation = None;
+                let mut background = None;
+                let mut stages = None;
+                let mut policies = None;
+                let mut cache_count = None;
+                let mut policy_engine_mode = None;
+                let mut compatibility_mode = None;
+                let mut export_url = None;
+                let mut layout = None;
+                let mut denied_action = None;
+                let mut authentication = None;
+                while let Some(__field) = __object.next_field()? {
+                    match __field {
+                        Some(0) => __object.read(&mut pk, "pk"),
+                        Some(1) => {
+                            __object
+                                .read(
+                                    &mut policybindingmodel_ptr_id,
+                                    "policybindingmodel_ptr_id",
+                                )
+                        }
+                        Some(2) => __object.read(&mut name, "name"),
+                        Some(3) => __object.read(&mut slug, "slug"),
+                        Some(4) => __object.read(&mut title, "title"),
+                        Some(5) => __object.read(&mut designation, "designation"),
+                        Some(6) => __object.read(&mut background, "background"),
+                        Some(7) => __object.read(&mut stages, "stages"),
+                        Some(8) => __object.read(&mut policies, "policies"),
+                        Some(9) => __object.read(&mut cache_count, "cache_count"),
+                        Some(10) => {
+                            __object.read(&mut policy_engine_mode, "policy_engine_mode")
+                        }
+                        Some(11) => {
+                            __object.read(&mut compatibility_mode, "compatibility_mode")
+                        }
+                        Some(12) => __object.read(&mut export_url, "export_url"),
+                        Some(13) => __object.read(&mut layout, "layout"),
+                        Some(14) => __object.read(&mut denied_action, "denied_action"),
+                        Some(15) => __object.read(&mut authentication, "authentication"),
+                        _ => __object.skip(),
+                    }?;
+                }
+                Ok(Flow {
+                    pk: runtime::required(pk, "pk")?,
+                    policybindingmodel_ptr_id: runtime::required(
+                        policybindingmodel_ptr_id,
+                        "policybindingmodel_ptr_id",
+                    )?,
+                    name: runtime::required(name, "name")?,
+                    slug: runtime::required(slug, "slug")?,
+                    title: runtime::required(title, "title")?,
+                    designation: runtime::required(designation, "designation")?,
+                    background: runtime::required(background, "background")?,
+                    stages: runtime::required(stages, "stages")?,
+                    policies: runtime::required(policies, "policies")?,
+                    cache_count: runtime::required(cache_count, "cache_count")?,
+                    policy_engine_mode: policy_engine_mode.unwrap_or_default(),
+                    compatibility_mode: compatibility_mode.unwrap_or_default(),
+                    export_url: runtime::required(export_url, "export_url")?,
+                    layout: layout.unwrap_or_default(),
+                    denied_action: denied_action.unwrap_or_default(),
+                    authentication: authentication.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Flow", FIELDS, __Visitor)
+    }
+}
+
 /// Stripped down flow serializer
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "round-trip", derive(::serde::Serialize))]
 pub struct FlowSet {
     /// Read-only: the server sets it.
@@ -189,25 +638,119 @@ pub struct FlowSet {
     ///
     /// Read-only: the server sets it.
     pub background: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "round-trip", serde(skip_serializing_if = "Option::is_none"))]
     pub policy_engine_mode: Option<PolicyEngineMode>,
     /// Enable compatibility mode, increases compatibility with password managers on mobile devices.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "round-trip", serde(skip_serializing_if = "Option::is_none"))]
     pub compatibility_mode: Option<bool>,
     /// Get export URL for flow
     ///
     /// Read-only: the server sets it.
     pub export_url: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "round-trip", serde(skip_serializing_if = "Option::is_none"))]
     pub layout: Option<FlowLayoutEnum>,
     /// Configure what should happen when a flow denies access to a user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "round-trip", serde(skip_serializing_if = "Option::is_none"))]
     pub denied_action: Option<DeniedActionEnum>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for FlowSet {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use super::runtime;
+        const FIELDS: &[&str] = &[
+            "pk",
+            "policybindingmodel_ptr_id",
+            "name",
+            "slug",
+            "title",
+            "designation",
+            "background",
+            "policy_engine_mode",
+            "compatibility_mode",
+            "export_url",
+            "layout",
+            "denied_action",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = FlowSet;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct FlowSet")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<FlowSet, A::Error> {
+                let mut __object = runtime::Properties::new(map, FIELDS);
+                let mut pk = None;
+                let mut policybindingmodel_ptr_id = None;
+                let mut name = None;
+                let mut slug = None;
+                let mut title = None;
+                let mut designation = None;
+                let mut background = None;
+                let mut policy_engine_mode = None;
+                let mut compatibility_mode = None;
+                let mut export_url = None;
+                let mut layout = None;
+                let mut denied_action = None;
+                while let Some(__field) = __object.next_field()? {
+                    match __field {
+                        Some(0) => __object.read(&mut pk, "pk"),
+                        Some(1) => {
+                            __object
+                                .read(
+                                    &mut policybindingmodel_ptr_id,
+                                    "policybindingmodel_ptr_id",
+                                )
+                        }
+                        Some(2) => __object.read(&mut name, "name"),
+                        Some(3) => __object.read(&mut slug, "slug"),
+                        Some(4) => __object.read(&mut title, "title"),
+                        Some(5) => __object.read(&mut designation, "designation"),
+                        Some(6) => __object.read(&mut background, "background"),
+                        Some(7) => {
+                            __object.read(&mut policy_engine_mode, "policy_engine_mode")
+                        }
+                        Some(8) => {
+                            __object.read(&mut compatibility_mode, "compatibility_mode")
+                        }
+                        Some(9) => __object.read(&mut export_url, "export_url"),
+                        Some(10) => __object.read(&mut layout, "layout"),
+                        Some(11) => __object.read(&mut denied_action, "denied_action"),
+                        _ => __object.skip(),
+                    }?;
+                }
+                Ok(FlowSet {
+                    pk: runtime::required(pk, "pk")?,
+                    policybindingmodel_ptr_id: runtime::required(
+                        policybindingmodel_ptr_id,
+                        "policybindingmodel_ptr_id",
+                    )?,
+                    name: runtime::required(name, "name")?,
+                    slug: runtime::required(slug, "slug")?,
+                    title: runtime::required(title, "title")?,
+                    designation: runtime::required(designation, "designation")?,
+                    background: runtime::required(background, "background")?,
+                    policy_engine_mode: policy_engine_mode.unwrap_or_default(),
+                    compatibility_mode: compatibility_mode.unwrap_or_default(),
+                    export_url: runtime::required(export_url, "export_url")?,
+                    layout: layout.unwrap_or_default(),
+                    denied_action: denied_action.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("FlowSet", FIELDS, __Visitor)
+    }
 }
 
 /// Stripped down flow serializer
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "round-trip", derive(::serde::Deserialize))]
 pub struct FlowSetRequest {
     /// Constraints: not empty.
     pub name: String,
@@ -221,20 +764,91 @@ pub struct FlowSetRequest {
     pub title: String,
     /// Decides what this Flow is used for. For example, the Authentication flow is redirect to when an un-authenticated user visits authentik.
     pub designation: FlowDesignationEnum,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_engine_mode: Option<PolicyEngineMode>,
     /// Enable compatibility mode, increases compatibility with password managers on mobile devices.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub compatibility_mode: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub layout: Option<FlowLayoutEnum>,
     /// Configure what should happen when a flow denies access to a user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub denied_action: Option<DeniedActionEnum>,
 }
 
+#[cfg(feature = "round-trip")]
+impl<'de> ::serde::Deserialize<'de> for FlowSetRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use super::runtime;
+        const FIELDS: &[&str] = &[
+            "name",
+            "slug",
+            "title",
+            "designation",
+            "policy_engine_mode",
+            "compatibility_mode",
+            "layout",
+            "denied_action",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = FlowSetRequest;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct FlowSetRequest")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<FlowSetRequest, A::Error> {
+                let mut __object = runtime::Properties::new(map, FIELDS);
+                let mut name = None;
+                let mut slug = None;
+                let mut title = None;
+                let mut designation = None;
+                let mut policy_engine_mode = None;
+                let mut compatibility_mode = None;
+                let mut layout = None;
+                let mut denied_action = None;
+                while let Some(__field) = __object.next_field()? {
+                    match __field {
+                        Some(0) => __object.read(&mut name, "name"),
+                        Some(1) => __object.read(&mut slug, "slug"),
+                        Some(2) => __object.read(&mut title, "title"),
+                        Some(3) => __object.read(&mut designation, "designation"),
+                        Some(4) => {
+                            __object.read(&mut policy_engine_mode, "policy_engine_mode")
+                        }
+                        Some(5) => {
+                            __object.read(&mut compatibility_mode, "compatibility_mode")
+                        }
+                        Some(6) => __object.read(&mut layout, "layout"),
+                        Some(7) => __object.read(&mut denied_action, "denied_action"),
+                        _ => __object.skip(),
+                    }?;
+                }
+                Ok(FlowSetRequest {
+                    name: runtime::required(name, "name")?,
+                    slug: runtime::required(slug, "slug")?,
+                    title: runtime::required(title, "title")?,
+                    designation: runtime::required(designation, "designation")?,
+                    policy_engine_mode: policy_engine_mode.unwrap_or_default(),
+                    compatibility_mode: compatibility_mode.unwrap_or_default(),
+                    layout: layout.unwrap_or_default(),
+                    denied_action: denied_action.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("FlowSetRequest", FIELDS, __Visitor)
+    }
+}
+
 /// UserWriteStage Serializer
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "round-trip", derive(::serde::Serialize))]
 pub struct UserWriteStage {
     /// Read-only: the server sets it.
@@ -256,65 +870,323 @@ pub struct UserWriteStage {
     ///
     /// Read-only: the server sets it.
     pub meta_model_name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "round-trip", serde(skip_serializing_if = "Option::is_none"))]
     pub flow_set: Option<Vec<FlowSet>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "round-trip", serde(skip_serializing_if = "Option::is_none"))]
     pub user_creation_mode: Option<UserCreationModeEnum>,
     /// When set, newly created users are inactive and cannot login.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "round-trip", serde(skip_serializing_if = "Option::is_none"))]
     pub create_users_as_inactive: Option<bool>,
     /// Optionally add newly created users to this group.
-    #[serde(default, skip_serializing_if = "super::runtime::Nullable::is_absent")]
+    #[cfg_attr(
+        feature = "round-trip",
+        serde(skip_serializing_if = "super::runtime::Nullable::is_absent")
+    )]
     pub create_users_group: super::runtime::Nullable<::uuid::Uuid>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "round-trip", serde(skip_serializing_if = "Option::is_none"))]
     pub user_type: Option<UserTypeEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "round-trip", serde(skip_serializing_if = "Option::is_none"))]
     pub user_path_template: Option<String>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for UserWriteStage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use super::runtime;
+        const FIELDS: &[&str] = &[
+            "pk",
+            "name",
+            "component",
+            "verbose_name",
+            "verbose_name_plural",
+            "meta_model_name",
+            "flow_set",
+            "user_creation_mode",
+            "create_users_as_inactive",
+            "create_users_group",
+            "user_type",
+            "user_path_template",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = UserWriteStage;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct UserWriteStage")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<UserWriteStage, A::Error> {
+                let mut __object = runtime::Properties::new(map, FIELDS);
+                let mut pk = None;
+                let mut name = None;
+                let mut component = None;
+                let mut verbose_name = None;
+                let mut verbose_name_plural = None;
+                let mut meta_model_name = None;
+                let mut flow_set = None;
+                let mut user_creation_mode = None;
+                let mut create_users_as_inactive = None;
+                let mut create_users_group = None;
+                let mut user_type = None;
+                let mut user_path_template = None;
+                while let Some(__field) = __object.next_field()? {
+                    match __field {
+                        Some(0) => __object.read(&mut pk, "pk"),
+                        Some(1) => __object.read(&mut name, "name"),
+                        Some(2) => __object.read(&mut component, "component"),
+                        Some(3) => __object.read(&mut verbose_name, "verbose_name"),
+                        Some(4) => {
+                            __object
+                                .read(&mut verbose_name_plural, "verbose_name_plural")
+                        }
+                        Some(5) => __object.read(&mut meta_model_name, "meta_model_name"),
+                        Some(6) => __object.read(&mut flow_set, "flow_set"),
+                        Some(7) => {
+                            __object.read(&mut user_creation_mode, "user_creation_mode")
+                        }
+                        Some(8) => {
+                            __object
+                                .read(
+                                    &mut create_users_as_inactive,
+                                    "create_users_as_inactive",
+                                )
+                        }
+                        Some(9) => {
+                            __object.read(&mut create_users_group, "create_users_group")
+                        }
+                        Some(10) => __object.read(&mut user_type, "user_type"),
+                        Some(11) => {
+                            __object.read(&mut user_path_template, "user_path_template")
+                        }
+                        _ => __object.skip(),
+                    }?;
+                }
+                Ok(UserWriteStage {
+                    pk: runtime::required(pk, "pk")?,
+                    name: runtime::required(name, "name")?,
+                    component: runtime::required(component, "component")?,
+                    verbose_name: runtime::required(verbose_name, "verbose_name")?,
+                    verbose_name_plural: runtime::required(
+                        verbose_name_plural,
+                        "verbose_name_plural",
+                    )?,
+                    meta_model_name: runtime::required(
+                        meta_model_name,
+                        "meta_model_name",
+                    )?,
+                    flow_set: flow_set.unwrap_or_default(),
+                    user_creation_mode: user_creation_mode.unwrap_or_default(),
+                    create_users_as_inactive: create_users_as_inactive
+                        .unwrap_or_default(),
+                    create_users_group: create_users_group.unwrap_or_default(),
+                    user_type: user_type.unwrap_or_default(),
+                    user_path_template: user_path_template.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("UserWriteStage", FIELDS, __Visitor)
+    }
 }
 
 /// UserWriteStage Serializer
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "round-trip", derive(::serde::Deserialize))]
 pub struct UserWriteStageRequest {
     /// Constraints: not empty.
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub flow_set: Option<Vec<FlowSetRequest>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_creation_mode: Option<UserCreationModeEnum>,
     /// When set, newly created users are inactive and cannot login.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_users_as_inactive: Option<bool>,
     /// Optionally add newly created users to this group.
-    #[serde(default, skip_serializing_if = "super::runtime::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "super::runtime::Nullable::is_absent")]
     pub create_users_group: super::runtime::Nullable<::uuid::Uuid>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_type: Option<UserTypeEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_path_template: Option<String>,
+}
+
+#[cfg(feature = "round-trip")]
+impl<'de> ::serde::Deserialize<'de> for UserWriteStageRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use super::runtime;
+        const FIELDS: &[&str] = &[
+            "name",
+            "flow_set",
+            "user_creation_mode",
+            "create_users_as_inactive",
+            "create_users_group",
+            "user_type",
+            "user_path_template",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = UserWriteStageRequest;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct UserWriteStageRequest")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<UserWriteStageRequest, A::Error> {
+                let mut __object = runtime::Properties::new(map, FIELDS);
+                let mut name = None;
+                let mut flow_set = None;
+                let mut user_creation_mode = None;
+                let mut create_users_as_inactive = None;
+                let mut create_users_group = None;
+                let mut user_type = None;
+                let mut user_path_template = None;
+                while let Some(__field) = __object.next_field()? {
+                    match __field {
+                        Some(0) => __object.read(&mut name, "name"),
+                        Some(1) => __object.read(&mut flow_set, "flow_set"),
+                        Some(2) => {
+                            __object.read(&mut user_creation_mode, "user_creation_mode")
+                        }
+                        Some(3) => {
+                            __object
+                                .read(
+                                    &mut create_users_as_inactive,
+                                    "create_users_as_inactive",
+                                )
+                        }
+                        Some(4) => {
+                            __object.read(&mut create_users_group, "create_users_group")
+                        }
+                        Some(5) => __object.read(&mut user_type, "user_type"),
+                        Some(6) => {
+                            __object.read(&mut user_path_template, "user_path_template")
+                        }
+                        _ => __object.skip(),
+                    }?;
+                }
+                Ok(UserWriteStageRequest {
+                    name: runtime::required(name, "name")?,
+                    flow_set: flow_set.unwrap_or_default(),
+                    user_creation_mode: user_creation_mode.unwrap_or_default(),
+                    create_users_as_inactive: create_users_as_inactive
+                        .unwrap_or_default(),
+                    create_users_group: create_users_group.unwrap_or_default(),
+                    user_type: user_type.unwrap_or_default(),
+                    user_path_template: user_path_template.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("UserWriteStageRequest", FIELDS, __Visitor)
+    }
 }
 
 /// UserWriteStage Serializer
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "round-trip", derive(::serde::Deserialize))]
 pub struct PatchedUserWriteStageRequest {
     /// Constraints: not empty.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub flow_set: Option<Vec<FlowSetRequest>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_creation_mode: Option<UserCreationModeEnum>,
     /// When set, newly created users are inactive and cannot login.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_users_as_inactive: Option<bool>,
     /// Optionally add newly created users to this group.
-    #[serde(default, skip_serializing_if = "super::runtime::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "super::runtime::Nullable::is_absent")]
     pub create_users_group: super::runtime::Nullable<::uuid::Uuid>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_type: Option<UserTypeEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_path_template: Option<String>,
+}
+
+#[cfg(feature = "round-trip")]
+impl<'de> ::serde::Deserialize<'de> for PatchedUserWriteStageRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use super::runtime;
+        const FIELDS: &[&str] = &[
+            "name",
+            "flow_set",
+            "user_creation_mode",
+            "create_users_as_inactive",
+            "create_users_group",
+            "user_type",
+            "user_path_template",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = PatchedUserWriteStageRequest;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct PatchedUserWriteStageRequest")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<PatchedUserWriteStageRequest, A::Error> {
+                let mut __object = runtime::Properties::new(map, FIELDS);
+                let mut name = None;
+                let mut flow_set = None;
+                let mut user_creation_mode = None;
+                let mut create_users_as_inactive = None;
+                let mut create_users_group = None;
+                let mut user_type = None;
+                let mut user_path_template = None;
+                while let Some(__field) = __object.next_field()? {
+                    match __field {
+                        Some(0) => __object.read(&mut name, "name"),
+                        Some(1) => __object.read(&mut flow_set, "flow_set"),
+                        Some(2) => {
+                            __object.read(&mut user_creation_mode, "user_creation_mode")
+                        }
+                        Some(3) => {
+                            __object
+                                .read(
+                                    &mut create_users_as_inactive,
+                                    "create_users_as_inactive",
+                                )
+                        }
+                        Some(4) => {
+                            __object.read(&mut create_users_group, "create_users_group")
+                        }
+                        Some(5) => __object.read(&mut user_type, "user_type"),
+                        Some(6) => {
+                            __object.read(&mut user_path_template, "user_path_template")
+                        }
+                        _ => __object.skip(),
+                    }?;
+                }
+                Ok(PatchedUserWriteStageRequest {
+                    name: name.unwrap_or_default(),
+                    flow_set: flow_set.unwrap_or_default(),
+                    user_creation_mode: user_creation_mode.unwrap_or_default(),
+                    create_users_as_inactive: create_users_as_inactive
+                        .unwrap_or_default(),
+                    create_users_group: create_users_group.unwrap_or_default(),
+                    user_type: user_type.unwrap_or_default(),
+                    user_path_template: user_path_template.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("PatchedUserWriteStageRequest", FIELDS, __Visitor)
+    }
 }
 
 /// The `FlowDesignationEnum` schema.
@@ -979,9 +1851,48 @@ pub struct ValidationError {
 }
 
 /// Generic API Error
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct GenericError {
     pub detail: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for GenericError {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use super::runtime;
+        const FIELDS: &[&str] = &["detail", "code"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GenericError;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct GenericError")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<GenericError, A::Error> {
+                let mut __object = runtime::Properties::new(map, FIELDS);
+                let mut detail = None;
+                let mut code = None;
+                while let Some(__field) = __object.next_field()? {
+                    match __field {
+                        Some(0) => __object.read(&mut detail, "detail"),
+                        Some(1) => __object.read(&mut code, "code"),
+                        _ => __object.skip(),
+                    }?;
+                }
+                Ok(GenericError {
+                    detail: runtime::required(detail, "detail")?,
+                    code: code.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("GenericError", FIELDS, __Visitor)
+    }
 }

@@ -6,6 +6,7 @@ mod enums;
 mod error;
 mod multipart;
 mod nullable;
+mod object;
 mod pagination;
 mod param;
 mod request;
@@ -18,6 +19,7 @@ pub use self::error::{
 };
 pub use self::multipart::{FilePart, Multipart};
 pub use self::nullable::Nullable;
+pub use self::object::{required, FieldIndex, Properties};
 pub use self::pagination::{pages, paginate, Page};
 pub use self::param::ParamValue;
 pub use self::request::{path_param, Auth, ListStyle, Request, Response};

@@ -56,6 +56,12 @@ pub const RUNTIME_FILES: &[RuntimeFile] = &[
         source: include_str!("../../runtime/nullable.rs"),
     },
     RuntimeFile {
+        name: "object",
+        public: false,
+        doc: "Decoding objects into structs: one key lookup shared by every struct.",
+        source: include_str!("../../runtime/object.rs"),
+    },
+    RuntimeFile {
         name: "pagination",
         public: false,
         doc: "Walking paginated lists as streams.",

@@ -6,6 +6,8 @@
 //!   four field forms: required `T`; required + nullable `Option<T>` that
 //!   writes `null`; optional `Option<T>` omitted when `None`; optional +
 //!   nullable `Nullable<T>`, which can say absent, `null` or a value.
+//!   `Deserialize` is written by hand ([`struct_deserialize`]) unless a
+//!   field is flattened.
 //! - Structs with a binary field are multipart forms: no serde, the runtime
 //!   writes them part by part.
 //! - Enums keep their wire values, with `as_str`, `Display`, `FromStr` and an
@@ -17,7 +19,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::directions::{Directions, Gate, Half};
+use super::directions::{Directions, Gate, Half, ROUND_TRIP_FEATURE};
 use super::docs::{self, code, DocBuilder};
 use super::rust_type::{ident, Std, TypeWriter};
 use crate::ir::{
@@ -145,11 +147,21 @@ fn struct_item(
     // multipart without files is also JSON, and gets both.
     let form = s.has_binary();
     let multipart = form || s.multipart;
+    // A flattened field needs serde's buffering of the whole object, so
+    // only structs without one decode through the lean hand-written impl.
+    let lean = s.additional.is_none() && s.alternatives.is_none();
+    let attrs = if form {
+        FieldAttrs::None
+    } else if lean {
+        FieldAttrs::Serialize(directions.gate(id, Half::Serialize))
+    } else {
+        FieldAttrs::Derived
+    };
     let fields = s
         .fields
         .iter()
         .zip(&names.fields[id.0])
-        .map(|(field, field_name)| struct_field(writer, field, field_name, form));
+        .map(|(field, field_name)| struct_field(writer, field, field_name, attrs));
     let additional_name = match &names.additional[id.0] {
         Some(name) => ident(name),
         None => ident("additional_properties"),
@@ -185,7 +197,13 @@ fn struct_item(
         }
     });
     let default = s.has_default().then(|| quote! { Default, });
-    let (serde, serde_attr) = directions.derives(id, None, None);
+    let (serde, serde_attr) = directions.derives(id, lean.then_some(Half::Deserialize), None);
+    let deserialize = lean.then(|| {
+        let body = struct_deserialize(writer, name, s, &names.fields[id.0]);
+        directions
+            .gate(id, Half::Deserialize)
+            .item(deserialize_impl(std, name, body))
+    });
     let doc = doc.to_tokens();
     let into_multipart = multipart.then(|| {
         let parts = s
@@ -242,8 +260,95 @@ fn struct_item(
                 #additional
             }
 
+            #deserialize
             #into_multipart
         }
+    }
+}
+
+/// What the serde attributes on a struct's fields are for.
+#[derive(Clone, Copy)]
+enum FieldAttrs {
+    /// A multipart form: no serde.
+    None,
+    /// Both derives read them: wire name, default when absent, skipped
+    /// when absent.
+    Derived,
+    /// Only the derived `Serialize` reads them (the struct decodes through
+    /// [`struct_deserialize`]), so they exist as its gate says.
+    Serialize(Gate),
+}
+
+/// The body of a struct's hand-written `Deserialize`: it reads the object
+/// key by key into one slot per field, then checks the required ones.
+///
+/// serde's derive would also write a field enum with its own visitor and a
+/// `visit_seq` (for structs written as arrays, which JSON servers never
+/// send); the key lookup here is one runtime visitor for every struct.
+/// It behaves as the derive does: unknown properties are skipped, a
+/// property given twice is an error, a missing required one is the
+/// `missing field` error, a missing optional one is its default, and a
+/// missing required-but-nullable one is `None`.
+fn struct_deserialize(
+    writer: &TypeWriter<'_>,
+    name: &proc_macro2::Ident,
+    s: &Struct,
+    field_names: &[Identifier],
+) -> TokenStream {
+    let std = writer.std();
+    let (some, none, result, ok) = (std.some(), std.none(), std.result(), std.ok());
+    let wires: Vec<&str> = s.fields.iter().map(|f| f.wire_name.as_str()).collect();
+    let expecting = format!("struct {name}");
+    let type_name = name.to_string();
+    let slots: Vec<_> = field_names.iter().map(ident).collect();
+    let indices = (0..s.fields.len()).map(proc_macro2::Literal::usize_unsuffixed);
+    let finish = s.fields.iter().zip(&slots).map(|(field, slot)| {
+        let wire = &field.wire_name;
+        match (field.presence, field.nullable) {
+            (Presence::Required, false) => quote! { runtime::required(#slot, #wire)? },
+            (Presence::Required, true) => quote! { #slot.flatten() },
+            (Presence::Optional, _) => quote! { #slot.unwrap_or_default() },
+        }
+    });
+    // Without fields a `match` would have only its catch-all arm.
+    let read = if s.fields.is_empty() {
+        quote! {
+            while __object.next_field()?.is_some() {
+                __object.skip()?;
+            }
+        }
+    } else {
+        quote! {
+            while let #some(__field) = __object.next_field()? {
+                // One `?` for the match, not one per arm: each is a
+                // `Try` and a `From` rustc must resolve.
+                match __field {
+                    #(#some(#indices) => __object.read(&mut #slots, #wires),)*
+                    _ => __object.skip(),
+                }?;
+            }
+        }
+    };
+    // The helpers go by path, not imported names: a field called
+    // `required` has a local slot of that name.
+    quote! {
+        use super::runtime;
+        const FIELDS: &[&str] = &[#(#wires),*];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = #name;
+            fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.write_str(#expecting)
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(self, map: A) -> #result<#name, A::Error> {
+                // Before the slots, which may shadow `map`.
+                let mut __object = runtime::Properties::new(map, FIELDS);
+                #(let mut #slots = #none;)*
+                #read
+                #ok(#name { #(#slots: #finish,)* })
+            }
+        }
+        deserializer.deserialize_struct(#type_name, FIELDS, __Visitor)
     }
 }
 
@@ -251,23 +356,31 @@ fn struct_field(
     writer: &TypeWriter<'_>,
     field: &Field,
     field_name: &Identifier,
-    form: bool,
+    attrs: FieldAttrs,
 ) -> TokenStream {
     let name = ident(field_name);
+    let form = matches!(attrs, FieldAttrs::None);
     let (ty, skip) = writer.field(field, form);
     let doc = field_docs(field).to_tokens();
-    if form {
-        return quote! { #doc pub #name: #ty, };
-    }
     let rename = (field_name.name() != field.wire_name).then(|| {
         let wire = &field.wire_name;
-        quote! { rename = #wire, }
+        quote! { rename = #wire }
     });
-    let attr = match (rename, skip) {
-        (None, None) => None,
-        (rename, None) => Some(quote! { #[serde(#rename)] }),
-        (rename, Some(skip)) => {
-            Some(quote! { #[serde(#rename default, skip_serializing_if = #skip)] })
+    let default = matches!(attrs, FieldAttrs::Derived).then(|| quote! { default });
+    let skip = skip.map(|skip| quote! { skip_serializing_if = #skip });
+    let args: Vec<TokenStream> = match skip {
+        Some(skip) => rename.into_iter().chain(default).chain([skip]).collect(),
+        None => rename.into_iter().collect(),
+    };
+    let feature = ROUND_TRIP_FEATURE;
+    let attr = match attrs {
+        _ if args.is_empty() => TokenStream::new(),
+        FieldAttrs::None | FieldAttrs::Serialize(Gate::Omitted) => TokenStream::new(),
+        FieldAttrs::Derived | FieldAttrs::Serialize(Gate::Always) => {
+            quote! { #[serde(#(#args),*)] }
+        }
+        FieldAttrs::Serialize(Gate::Feature) => {
+            quote! { #[cfg_attr(feature = #feature, serde(#(#args),*))] }
         }
     };
     quote! {

@@ -5,90 +5,381 @@
 
 /// One of each: see <https://example.invalid/docs> and &lt;path&gt;, \[not a link\].
 #[cfg(feature = "things")]
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "round-trip", derive(::serde::Serialize))]
 pub struct Everything {
     /// A property named like a keyword.
     pub r#type: String,
-    #[serde(
-        rename = "self",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
+    #[cfg_attr(
+        feature = "round-trip",
+        serde(rename = "self", skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub self_: ::core::option::Option<String>,
-    #[serde(
-        rename = "created_by__username",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
+    #[cfg_attr(
+        feature = "round-trip",
+        serde(
+            rename = "created_by__username",
+            skip_serializing_if = "::core::option::Option::is_none"
+        )
     )]
     pub created_by_username: ::core::option::Option<String>,
-    #[serde(
-        rename = "fooBar",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
+    #[cfg_attr(
+        feature = "round-trip",
+        serde(rename = "fooBar", skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub foo_bar: ::core::option::Option<String>,
-    #[serde(
-        rename = "foo_bar",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
+    #[cfg_attr(
+        feature = "round-trip",
+        serde(
+            rename = "foo_bar",
+            skip_serializing_if = "::core::option::Option::is_none"
+        )
     )]
     pub foo_bar_2: ::core::option::Option<String>,
     /// Constraints: >= 0; <= 2147483647.
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "round-trip",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub small: ::core::option::Option<i32>,
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "round-trip",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub big: ::core::option::Option<i64>,
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "round-trip",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub ratio: ::core::option::Option<f32>,
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "round-trip",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub score: ::core::option::Option<f64>,
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "round-trip",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub day: ::core::option::Option<::chrono::NaiveDate>,
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "round-trip",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub at: ::core::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "round-trip",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub id: ::core::option::Option<::uuid::Uuid>,
     /// Constraints: format `email`.
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "round-trip",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub email: ::core::option::Option<String>,
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "round-trip",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub free: ::core::option::Option<::serde_json::Map<String, ::serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "round-trip",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub anything: ::core::option::Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "round-trip",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub tags_by_name: ::core::option::Option<
         ::std::collections::BTreeMap<String, Vec<Node>>,
     >,
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "round-trip",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub maybe_numbers: ::core::option::Option<Vec<::core::option::Option<i64>>>,
     pub required_nullable: ::core::option::Option<String>,
-    #[serde(default, skip_serializing_if = "super::runtime::Nullable::is_absent")]
+    #[cfg_attr(
+        feature = "round-trip",
+        serde(skip_serializing_if = "super::runtime::Nullable::is_absent")
+    )]
     pub optional_nullable: super::runtime::Nullable<String>,
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "round-trip",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub inline_object: ::core::option::Option<EverythingInlineObject>,
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "round-trip",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub odd: ::core::option::Option<OddEnum>,
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "round-trip",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub challenge: ::core::option::Option<Challenge>,
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "round-trip",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub request: ::core::option::Option<ModelRequest>,
-    #[serde(default, skip_serializing_if = "super::runtime::Nullable::is_absent")]
+    #[cfg_attr(
+        feature = "round-trip",
+        serde(skip_serializing_if = "super::runtime::Nullable::is_absent")
+    )]
     pub choice: super::runtime::Nullable<Choice>,
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "round-trip",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub node: ::core::option::Option<Node>,
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "round-trip",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub pair: ::core::option::Option<PairA>,
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "round-trip",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub merged: ::core::option::Option<Merged>,
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "round-trip",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub names: ::core::option::Option<Names>,
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "round-trip",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub shadows: ::core::option::Option<Result>,
+    #[cfg_attr(
+        feature = "round-trip",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
+    pub locals: ::core::option::Option<Locals>,
     /// An allOf wrapper that makes a reference nullable.
     ///
     /// Read-only: the server sets it.
     pub wrapped: ::core::option::Option<OddEnum>,
+}
+
+#[cfg(feature = "things")]
+impl<'de> ::serde::Deserialize<'de> for Everything {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        use super::runtime;
+        const FIELDS: &[&str] = &[
+            "type",
+            "self",
+            "created_by__username",
+            "fooBar",
+            "foo_bar",
+            "small",
+            "big",
+            "ratio",
+            "score",
+            "day",
+            "at",
+            "id",
+            "email",
+            "free",
+            "anything",
+            "tags_by_name",
+            "maybe_numbers",
+            "required_nullable",
+            "optional_nullable",
+            "inline_object",
+            "odd",
+            "challenge",
+            "request",
+            "choice",
+            "node",
+            "pair",
+            "merged",
+            "names",
+            "shadows",
+            "locals",
+            "wrapped",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Everything;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct Everything")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> ::core::result::Result<Everything, A::Error> {
+                let mut __object = runtime::Properties::new(map, FIELDS);
+                let mut r#type = ::core::option::Option::None;
+                let mut self_ = ::core::option::Option::None;
+                let mut created_by_username = ::core::option::Option::None;
+                let mut foo_bar = ::core::option::Option::None;
+                let mut foo_bar_2 = ::core::option::Option::None;
+                let mut small = ::core::option::Option::None;
+                let mut big = ::core::option::Option::None;
+                let mut ratio = ::core::option::Option::None;
+                let mut score = ::core::option::Option::None;
+                let mut day = ::core::option::Option::None;
+                let mut at = ::core::option::Option::None;
+                let mut id = ::core::option::Option::None;
+                let mut email = ::core::option::Option::None;
+                let mut free = ::core::option::Option::None;
+                let mut anything = ::core::option::Option::None;
+                let mut tags_by_name = ::core::option::Option::None;
+                let mut maybe_numbers = ::core::option::Option::None;
+                let mut required_nullable = ::core::option::Option::None;
+                let mut optional_nullable = ::core::option::Option::None;
+                let mut inline_object = ::core::option::Option::None;
+                let mut odd = ::core::option::Option::None;
+                let mut challenge = ::core::option::Option::None;
+                let mut request = ::core::option::Option::None;
+                let mut choice = ::core::option::Option::None;
+                let mut node = ::core::option::Option::None;
+                let mut pair = ::core::option::Option::None;
+                let mut merged = ::core::option::Option::None;
+                let mut names = ::core::option::Option::None;
+                let mut shadows = ::core::option::Option::None;
+                let mut locals = ::core::option::Option::None;
+                let mut wrapped = ::core::option::Option::None;
+                while let ::core::option::Option::Some(__field) = __object.next_field()?
+                {
+                    match __field {
+                        ::core::option::Option::Some(0) => {
+                            __object.read(&mut r#type, "type")
+                        }
+                        ::core::option::Option::Some(1) => {
+                            __object.read(&mut self_, "self")
+                        }
+                        ::core::option::Option::Some(2) => {
+                            __object
+                                .read(&mut created_by_username, "created_by__username")
+                        }
+                        ::core::option::Option::Some(3) => {
+                            __object.read(&mut foo_bar, "fooBar")
+                        }
+                        ::core::option::Option::Some(4) => {
+                            __object.read(&mut foo_bar_2, "foo_bar")
+                        }
+                        ::core::option::Option::Some(5) => {
+                            __object.read(&mut small, "small")
+                        }
+                        ::core::option::Option::Some(6) => __object.read(&mut big, "big"),
+                        ::core::option::Option::Some(7) => {
+                            __object.read(&mut ratio, "ratio")
+                        }
+                        ::core::option::Option::Some(8) => {
+                            __object.read(&mut score, "score")
+                        }
+                        ::core::option::Option::Some(9) => __object.read(&mut day, "day"),
+                        ::core::option::Option::Some(10) => __object.read(&mut at, "at"),
+                        ::core::option::Option::Some(11) => __object.read(&mut id, "id"),
+                        ::core::option::Option::Some(12) => {
+                            __object.read(&mut email, "email")
+                        }
+                        ::core::option::Option::Some(13) => {
+                            __object.read(&mut free, "free")
+                        }
+                        ::core::option::Option::Some(14) => {
+                            __object.read(&mut anything, "anything")
+                        }
+                        ::core::option::Option::Some(15) => {
+                            __object.read(&mut tags_by_name, "tags_by_name")
+                        }
+                        ::core::option::Option::Some(16) => {
+                            __object.read(&mut maybe_numbers, "maybe_numbers")
+                        }
+                        ::core::option::Option::Some(17) => {
+                            __object.read(&mut required_nullable, "required_nullable")
+                        }
+                        ::core::option::Option::Some(18) => {
+                            __object.read(&mut optional_nullable, "optional_nullable")
+                        }
+                        ::core::option::Option::Some(19) => {
+                            __object.read(&mut inline_object, "inline_object")
+                        }
+                        ::core::option::Option::Some(20) => {
+                            __object.read(&mut odd, "odd")
+                        }
+                        ::core::option::Option::Some(21) => {
+                            __object.read(&mut challenge, "challenge")
+                        }
+                        ::core::option::Option::Some(22) => {
+                            __object.read(&mut request, "request")
+                        }
+                        ::core::option::Option::Some(23) => {
+                            __object.read(&mut choice, "choice")
+                        }
+                        ::core::option::Option::Some(24) => {
+                            __object.read(&mut node, "node")
+                        }
+                        ::core::option::Option::Some(25) => {
+                            __object.read(&mut pair, "pair")
+                        }
+                        ::core::option::Option::Some(26) => {
+                            __object.read(&mut merged, "merged")
+                        }
+                        ::core::option::Option::Some(27) => {
+                            __object.read(&mut names, "names")
+                        }
+                        ::core::option::Option::Some(28) => {
+                            __object.read(&mut shadows, "shadows")
+                        }
+                        ::core::option::Option::Some(29) => {
+                            __object.read(&mut locals, "locals")
+                        }
+                        ::core::option::Option::Some(30) => {
+                            __object.read(&mut wrapped, "wrapped")
+                        }
+                        _ => __object.skip(),
+                    }?;
+                }
+                ::core::result::Result::Ok(Everything {
+                    r#type: runtime::required(r#type, "type")?,
+                    self_: self_.unwrap_or_default(),
+                    created_by_username: created_by_username.unwrap_or_default(),
+                    foo_bar: foo_bar.unwrap_or_default(),
+                    foo_bar_2: foo_bar_2.unwrap_or_default(),
+                    small: small.unwrap_or_default(),
+                    big: big.unwrap_or_default(),
+                    ratio: ratio.unwrap_or_default(),
+                    score: score.unwrap_or_default(),
+                    day: day.unwrap_or_default(),
+                    at: at.unwrap_or_default(),
+                    id: id.unwrap_or_default(),
+                    email: email.unwrap_or_default(),
+                    free: free.unwrap_or_default(),
+                    anything: anything.unwrap_or_default(),
+                    tags_by_name: tags_by_name.unwrap_or_default(),
+                    maybe_numbers: maybe_numbers.unwrap_or_default(),
+                    required_nullable: required_nullable.flatten(),
+                    optional_nullable: optional_nullable.unwrap_or_default(),
+                    inline_object: inline_object.unwrap_or_default(),
+                    odd: odd.unwrap_or_default(),
+                    challenge: challenge.unwrap_or_default(),
+                    request: request.unwrap_or_default(),
+                    choice: choice.unwrap_or_default(),
+                    node: node.unwrap_or_default(),
+                    pair: pair.unwrap_or_default(),
+                    merged: merged.unwrap_or_default(),
+                    names: names.unwrap_or_default(),
+                    shadows: shadows.unwrap_or_default(),
+                    locals: locals.unwrap_or_default(),
+                    wrapped: wrapped.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Everything", FIELDS, __Visitor)
+    }
 }
 
 /// Inline schema at `#/components/schemas/Everything/properties/inline_object/properties/inner_enum`.
@@ -187,12 +478,60 @@ impl super::runtime::ParamValue for EverythingInlineObjectInnerEnum {
 
 /// Inline schema at `#/components/schemas/Everything/properties/inline_object`.
 #[cfg(feature = "things")]
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "round-trip", derive(::serde::Serialize))]
 pub struct EverythingInlineObject {
     pub inner_flag: bool,
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "round-trip",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub inner_enum: ::core::option::Option<EverythingInlineObjectInnerEnum>,
+}
+
+#[cfg(feature = "things")]
+impl<'de> ::serde::Deserialize<'de> for EverythingInlineObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        use super::runtime;
+        const FIELDS: &[&str] = &["inner_flag", "inner_enum"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = EverythingInlineObject;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct EverythingInlineObject")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> ::core::result::Result<EverythingInlineObject, A::Error> {
+                let mut __object = runtime::Properties::new(map, FIELDS);
+                let mut inner_flag = ::core::option::Option::None;
+                let mut inner_enum = ::core::option::Option::None;
+                while let ::core::option::Option::Some(__field) = __object.next_field()?
+                {
+                    match __field {
+                        ::core::option::Option::Some(0) => {
+                            __object.read(&mut inner_flag, "inner_flag")
+                        }
+                        ::core::option::Option::Some(1) => {
+                            __object.read(&mut inner_enum, "inner_enum")
+                        }
+                        _ => __object.skip(),
+                    }?;
+                }
+                ::core::result::Result::Ok(EverythingInlineObject {
+                    inner_flag: runtime::required(inner_flag, "inner_flag")?,
+                    inner_enum: inner_enum.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("EverythingInlineObject", FIELDS, __Visitor)
+    }
 }
 
 /// The `OddEnum` schema.
@@ -485,35 +824,177 @@ impl<'de> ::serde::Deserialize<'de> for LoginChallenge {
 
 /// The `PasswordChallenge` schema.
 #[cfg(feature = "things")]
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "round-trip", derive(::serde::Serialize))]
 pub struct PasswordChallenge {
     /// Default: `"ak-stage-password"`.
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "round-trip",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub component: ::core::option::Option<String>,
     pub pending_user: String,
 }
 
+#[cfg(feature = "things")]
+impl<'de> ::serde::Deserialize<'de> for PasswordChallenge {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        use super::runtime;
+        const FIELDS: &[&str] = &["component", "pending_user"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = PasswordChallenge;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct PasswordChallenge")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> ::core::result::Result<PasswordChallenge, A::Error> {
+                let mut __object = runtime::Properties::new(map, FIELDS);
+                let mut component = ::core::option::Option::None;
+                let mut pending_user = ::core::option::Option::None;
+                while let ::core::option::Option::Some(__field) = __object.next_field()?
+                {
+                    match __field {
+                        ::core::option::Option::Some(0) => {
+                            __object.read(&mut component, "component")
+                        }
+                        ::core::option::Option::Some(1) => {
+                            __object.read(&mut pending_user, "pending_user")
+                        }
+                        _ => __object.skip(),
+                    }?;
+                }
+                ::core::result::Result::Ok(PasswordChallenge {
+                    component: component.unwrap_or_default(),
+                    pending_user: runtime::required(pending_user, "pending_user")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PasswordChallenge", FIELDS, __Visitor)
+    }
+}
+
 /// The `AccessDeniedChallenge` schema.
 #[cfg(feature = "things")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "round-trip", derive(::serde::Serialize))]
 pub struct AccessDeniedChallenge {
     /// Default: `"ak-stage-access-denied"`.
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "round-trip",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub component: ::core::option::Option<String>,
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "round-trip",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub error_message: ::core::option::Option<String>,
+}
+
+#[cfg(feature = "things")]
+impl<'de> ::serde::Deserialize<'de> for AccessDeniedChallenge {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        use super::runtime;
+        const FIELDS: &[&str] = &["component", "error_message"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = AccessDeniedChallenge;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct AccessDeniedChallenge")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> ::core::result::Result<AccessDeniedChallenge, A::Error> {
+                let mut __object = runtime::Properties::new(map, FIELDS);
+                let mut component = ::core::option::Option::None;
+                let mut error_message = ::core::option::Option::None;
+                while let ::core::option::Option::Some(__field) = __object.next_field()?
+                {
+                    match __field {
+                        ::core::option::Option::Some(0) => {
+                            __object.read(&mut component, "component")
+                        }
+                        ::core::option::Option::Some(1) => {
+                            __object.read(&mut error_message, "error_message")
+                        }
+                        _ => __object.skip(),
+                    }?;
+                }
+                ::core::result::Result::Ok(AccessDeniedChallenge {
+                    component: component.unwrap_or_default(),
+                    error_message: error_message.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("AccessDeniedChallenge", FIELDS, __Visitor)
+    }
 }
 
 /// The `RedirectChallenge` schema.
 #[cfg(feature = "things")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct RedirectChallenge {
     /// Default: `"xak-flow-redirect"`.
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
     pub component: ::core::option::Option<String>,
     pub to: String,
+}
+
+#[cfg(feature = "things")]
+impl<'de> ::serde::Deserialize<'de> for RedirectChallenge {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        use super::runtime;
+        const FIELDS: &[&str] = &["component", "to"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = RedirectChallenge;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct RedirectChallenge")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> ::core::result::Result<RedirectChallenge, A::Error> {
+                let mut __object = runtime::Properties::new(map, FIELDS);
+                let mut component = ::core::option::Option::None;
+                let mut to = ::core::option::Option::None;
+                while let ::core::option::Option::Some(__field) = __object.next_field()?
+                {
+                    match __field {
+                        ::core::option::Option::Some(0) => {
+                            __object.read(&mut component, "component")
+                        }
+                        ::core::option::Option::Some(1) => __object.read(&mut to, "to"),
+                        _ => __object.skip(),
+                    }?;
+                }
+                ::core::result::Result::Ok(RedirectChallenge {
+                    component: component.unwrap_or_default(),
+                    to: runtime::required(to, "to")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RedirectChallenge", FIELDS, __Visitor)
+    }
 }
 
 /// The `modelRequest` schema.
@@ -603,22 +1084,118 @@ impl<'de> ::serde::Deserialize<'de> for ModelRequest {
 
 /// The `LDAPProviderRequest` schema.
 #[cfg(feature = "things")]
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "round-trip", derive(::serde::Serialize))]
 pub struct LDAPProviderRequest {
     pub name: String,
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "round-trip",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub base_dn: ::core::option::Option<String>,
+}
+
+#[cfg(feature = "things")]
+impl<'de> ::serde::Deserialize<'de> for LDAPProviderRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        use super::runtime;
+        const FIELDS: &[&str] = &["name", "base_dn"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = LDAPProviderRequest;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct LDAPProviderRequest")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> ::core::result::Result<LDAPProviderRequest, A::Error> {
+                let mut __object = runtime::Properties::new(map, FIELDS);
+                let mut name = ::core::option::Option::None;
+                let mut base_dn = ::core::option::Option::None;
+                while let ::core::option::Option::Some(__field) = __object.next_field()?
+                {
+                    match __field {
+                        ::core::option::Option::Some(0) => {
+                            __object.read(&mut name, "name")
+                        }
+                        ::core::option::Option::Some(1) => {
+                            __object.read(&mut base_dn, "base_dn")
+                        }
+                        _ => __object.skip(),
+                    }?;
+                }
+                ::core::result::Result::Ok(LDAPProviderRequest {
+                    name: runtime::required(name, "name")?,
+                    base_dn: base_dn.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("LDAPProviderRequest", FIELDS, __Visitor)
+    }
 }
 
 /// The `OAuth2ProviderRequest` schema.
 #[cfg(feature = "things")]
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "round-trip", derive(::serde::Serialize))]
 pub struct OAuth2ProviderRequest {
     pub name: String,
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "round-trip",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub client_id: ::core::option::Option<String>,
+}
+
+#[cfg(feature = "things")]
+impl<'de> ::serde::Deserialize<'de> for OAuth2ProviderRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        use super::runtime;
+        const FIELDS: &[&str] = &["name", "client_id"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = OAuth2ProviderRequest;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct OAuth2ProviderRequest")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> ::core::result::Result<OAuth2ProviderRequest, A::Error> {
+                let mut __object = runtime::Properties::new(map, FIELDS);
+                let mut name = ::core::option::Option::None;
+                let mut client_id = ::core::option::Option::None;
+                while let ::core::option::Option::Some(__field) = __object.next_field()?
+                {
+                    match __field {
+                        ::core::option::Option::Some(0) => {
+                            __object.read(&mut name, "name")
+                        }
+                        ::core::option::Option::Some(1) => {
+                            __object.read(&mut client_id, "client_id")
+                        }
+                        _ => __object.skip(),
+                    }?;
+                }
+                ::core::result::Result::Ok(OAuth2ProviderRequest {
+                    name: runtime::required(name, "name")?,
+                    client_id: client_id.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("OAuth2ProviderRequest", FIELDS, __Visitor)
+    }
 }
 
 /// The `Choice` schema.
@@ -685,45 +1262,242 @@ pub type NullEnum = ::serde_json::Value;
 
 /// A tree; the parent link makes it recursive through an object.
 #[cfg(feature = "things")]
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "round-trip", derive(::serde::Serialize))]
 pub struct Node {
     pub name: String,
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "round-trip",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub children: ::core::option::Option<Vec<Node>>,
-    #[serde(default, skip_serializing_if = "super::runtime::Nullable::is_absent")]
+    #[cfg_attr(
+        feature = "round-trip",
+        serde(skip_serializing_if = "super::runtime::Nullable::is_absent")
+    )]
     pub parent: super::runtime::Nullable<::std::boxed::Box<Node>>,
+}
+
+#[cfg(feature = "things")]
+impl<'de> ::serde::Deserialize<'de> for Node {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        use super::runtime;
+        const FIELDS: &[&str] = &["name", "children", "parent"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Node;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct Node")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> ::core::result::Result<Node, A::Error> {
+                let mut __object = runtime::Properties::new(map, FIELDS);
+                let mut name = ::core::option::Option::None;
+                let mut children = ::core::option::Option::None;
+                let mut parent = ::core::option::Option::None;
+                while let ::core::option::Option::Some(__field) = __object.next_field()?
+                {
+                    match __field {
+                        ::core::option::Option::Some(0) => {
+                            __object.read(&mut name, "name")
+                        }
+                        ::core::option::Option::Some(1) => {
+                            __object.read(&mut children, "children")
+                        }
+                        ::core::option::Option::Some(2) => {
+                            __object.read(&mut parent, "parent")
+                        }
+                        _ => __object.skip(),
+                    }?;
+                }
+                ::core::result::Result::Ok(Node {
+                    name: runtime::required(name, "name")?,
+                    children: children.unwrap_or_default(),
+                    parent: parent.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Node", FIELDS, __Visitor)
+    }
 }
 
 /// The `PairA` schema.
 #[cfg(feature = "things")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "round-trip", derive(::serde::Serialize))]
 pub struct PairA {
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "round-trip",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub b: ::core::option::Option<PairB>,
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "round-trip",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub label: ::core::option::Option<String>,
+}
+
+#[cfg(feature = "things")]
+impl<'de> ::serde::Deserialize<'de> for PairA {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        use super::runtime;
+        const FIELDS: &[&str] = &["b", "label"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = PairA;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct PairA")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> ::core::result::Result<PairA, A::Error> {
+                let mut __object = runtime::Properties::new(map, FIELDS);
+                let mut b = ::core::option::Option::None;
+                let mut label = ::core::option::Option::None;
+                while let ::core::option::Option::Some(__field) = __object.next_field()?
+                {
+                    match __field {
+                        ::core::option::Option::Some(0) => __object.read(&mut b, "b"),
+                        ::core::option::Option::Some(1) => {
+                            __object.read(&mut label, "label")
+                        }
+                        _ => __object.skip(),
+                    }?;
+                }
+                ::core::result::Result::Ok(PairA {
+                    b: b.unwrap_or_default(),
+                    label: label.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("PairA", FIELDS, __Visitor)
+    }
 }
 
 /// The `PairB` schema.
 #[cfg(feature = "things")]
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "round-trip", derive(::serde::Serialize))]
 pub struct PairB {
     pub a: ::std::boxed::Box<PairA>,
 }
 
+#[cfg(feature = "things")]
+impl<'de> ::serde::Deserialize<'de> for PairB {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        use super::runtime;
+        const FIELDS: &[&str] = &["a"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = PairB;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct PairB")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> ::core::result::Result<PairB, A::Error> {
+                let mut __object = runtime::Properties::new(map, FIELDS);
+                let mut a = ::core::option::Option::None;
+                while let ::core::option::Option::Some(__field) = __object.next_field()?
+                {
+                    match __field {
+                        ::core::option::Option::Some(0) => __object.read(&mut a, "a"),
+                        _ => __object.skip(),
+                    }?;
+                }
+                ::core::result::Result::Ok(PairB {
+                    a: runtime::required(a, "a")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PairB", FIELDS, __Visitor)
+    }
+}
+
 /// The `Merged` schema.
 #[cfg(feature = "things")]
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "round-trip", derive(::serde::Serialize))]
 pub struct Merged {
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "round-trip",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub b: ::core::option::Option<PairB>,
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "round-trip",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub label: ::core::option::Option<String>,
     pub extra: bool,
+}
+
+#[cfg(feature = "things")]
+impl<'de> ::serde::Deserialize<'de> for Merged {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        use super::runtime;
+        const FIELDS: &[&str] = &["b", "label", "extra"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Merged;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct Merged")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> ::core::result::Result<Merged, A::Error> {
+                let mut __object = runtime::Properties::new(map, FIELDS);
+                let mut b = ::core::option::Option::None;
+                let mut label = ::core::option::Option::None;
+                let mut extra = ::core::option::Option::None;
+                while let ::core::option::Option::Some(__field) = __object.next_field()?
+                {
+                    match __field {
+                        ::core::option::Option::Some(0) => __object.read(&mut b, "b"),
+                        ::core::option::Option::Some(1) => {
+                            __object.read(&mut label, "label")
+                        }
+                        ::core::option::Option::Some(2) => {
+                            __object.read(&mut extra, "extra")
+                        }
+                        _ => __object.skip(),
+                    }?;
+                }
+                ::core::result::Result::Ok(Merged {
+                    b: b.unwrap_or_default(),
+                    label: label.unwrap_or_default(),
+                    extra: runtime::required(extra, "extra")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Merged", FIELDS, __Visitor)
+    }
 }
 
 /// The `Names` schema.
@@ -732,17 +1506,185 @@ pub type Names = Vec<String>;
 
 /// Named like a prelude type; the module then writes std's in full.
 #[cfg(feature = "things")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "round-trip", derive(::serde::Serialize))]
 pub struct Result {
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "round-trip",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub ok: ::core::option::Option<bool>,
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "round-trip",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub option: ::core::option::Option<Option>,
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "round-trip",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub r#box: ::core::option::Option<Box>,
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "round-trip",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub labels: ::core::option::Option<Vec<::core::option::Option<String>>>,
+}
+
+#[cfg(feature = "things")]
+impl<'de> ::serde::Deserialize<'de> for Result {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        use super::runtime;
+        const FIELDS: &[&str] = &["ok", "option", "box", "labels"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Result;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct Result")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> ::core::result::Result<Result, A::Error> {
+                let mut __object = runtime::Properties::new(map, FIELDS);
+                let mut ok = ::core::option::Option::None;
+                let mut option = ::core::option::Option::None;
+                let mut r#box = ::core::option::Option::None;
+                let mut labels = ::core::option::Option::None;
+                while let ::core::option::Option::Some(__field) = __object.next_field()?
+                {
+                    match __field {
+                        ::core::option::Option::Some(0) => __object.read(&mut ok, "ok"),
+                        ::core::option::Option::Some(1) => {
+                            __object.read(&mut option, "option")
+                        }
+                        ::core::option::Option::Some(2) => {
+                            __object.read(&mut r#box, "box")
+                        }
+                        ::core::option::Option::Some(3) => {
+                            __object.read(&mut labels, "labels")
+                        }
+                        _ => __object.skip(),
+                    }?;
+                }
+                ::core::result::Result::Ok(Result {
+                    ok: ok.unwrap_or_default(),
+                    option: option.unwrap_or_default(),
+                    r#box: r#box.unwrap_or_default(),
+                    labels: labels.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Result", FIELDS, __Visitor)
+    }
+}
+
+/// Named like the helpers and locals of a struct's hand-written Deserialize.
+#[cfg(feature = "things")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "round-trip", derive(::serde::Serialize))]
+pub struct Locals {
+    #[cfg_attr(
+        feature = "round-trip",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
+    pub required: ::core::option::Option<bool>,
+    #[cfg_attr(
+        feature = "round-trip",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
+    pub runtime: ::core::option::Option<String>,
+    #[cfg_attr(
+        feature = "round-trip",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
+    pub read_field: ::core::option::Option<String>,
+    #[cfg_attr(
+        feature = "round-trip",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
+    pub deserializer: ::core::option::Option<String>,
+    #[cfg_attr(
+        feature = "round-trip",
+        serde(rename = "FIELDS", skip_serializing_if = "::core::option::Option::is_none")
+    )]
+    pub fields: ::core::option::Option<String>,
+    pub key: String,
+}
+
+#[cfg(feature = "things")]
+impl<'de> ::serde::Deserialize<'de> for Locals {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        use super::runtime;
+        const FIELDS: &[&str] = &[
+            "required",
+            "runtime",
+            "read_field",
+            "deserializer",
+            "FIELDS",
+            "key",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Locals;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct Locals")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> ::core::result::Result<Locals, A::Error> {
+                let mut __object = runtime::Properties::new(map, FIELDS);
+                let mut required = ::core::option::Option::None;
+                let mut runtime = ::core::option::Option::None;
+                let mut read_field = ::core::option::Option::None;
+                let mut deserializer = ::core::option::Option::None;
+                let mut fields = ::core::option::Option::None;
+                let mut key = ::core::option::Option::None;
+                while let ::core::option::Option::Some(__field) = __object.next_field()?
+                {
+                    match __field {
+                        ::core::option::Option::Some(0) => {
+                            __object.read(&mut required, "required")
+                        }
+                        ::core::option::Option::Some(1) => {
+                            __object.read(&mut runtime, "runtime")
+                        }
+                        ::core::option::Option::Some(2) => {
+                            __object.read(&mut read_field, "read_field")
+                        }
+                        ::core::option::Option::Some(3) => {
+                            __object.read(&mut deserializer, "deserializer")
+                        }
+                        ::core::option::Option::Some(4) => {
+                            __object.read(&mut fields, "FIELDS")
+                        }
+                        ::core::option::Option::Some(5) => __object.read(&mut key, "key"),
+                        _ => __object.skip(),
+                    }?;
+                }
+                ::core::result::Result::Ok(Locals {
+                    required: required.unwrap_or_default(),
+                    runtime: runtime.unwrap_or_default(),
+                    read_field: read_field.unwrap_or_default(),
+                    deserializer: deserializer.unwrap_or_default(),
+                    fields: fields.unwrap_or_default(),
+                    key: runtime::required(key, "key")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Locals", FIELDS, __Visitor)
+    }
 }
 
 /// The `Option` schema.
@@ -841,11 +1783,54 @@ impl super::runtime::ParamValue for Option {
 
 /// The `Box` schema.
 #[cfg(feature = "things")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "round-trip", derive(::serde::Serialize))]
 pub struct Box {
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "round-trip",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub inner: ::core::option::Option<::std::boxed::Box<Box>>,
+}
+
+#[cfg(feature = "things")]
+impl<'de> ::serde::Deserialize<'de> for Box {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        use super::runtime;
+        const FIELDS: &[&str] = &["inner"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Box;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct Box")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> ::core::result::Result<Box, A::Error> {
+                let mut __object = runtime::Properties::new(map, FIELDS);
+                let mut inner = ::core::option::Option::None;
+                while let ::core::option::Option::Some(__field) = __object.next_field()?
+                {
+                    match __field {
+                        ::core::option::Option::Some(0) => {
+                            __object.read(&mut inner, "inner")
+                        }
+                        _ => __object.skip(),
+                    }?;
+                }
+                ::core::result::Result::Ok(Box {
+                    inner: inner.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Box", FIELDS, __Visitor)
+    }
 }
 
 /// The `UploadRequest` schema.

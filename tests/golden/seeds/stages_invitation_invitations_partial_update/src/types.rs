@@ -188,7 +188,7 @@ impl super::runtime::ParamValue for DeniedActionEnum {
 }
 
 /// Flow Serializer
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Flow {
     /// Flow uuid
     ///
@@ -218,23 +218,134 @@ pub struct Flow {
     ///
     /// Read-only: the server sets it.
     pub cache_count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_engine_mode: Option<PolicyEngineMode>,
     /// Enable compatibility mode, increases compatibility with password managers on mobile devices.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub compatibility_mode: Option<bool>,
     /// Get export URL for flow
     ///
     /// Read-only: the server sets it.
     pub export_url: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub layout: Option<FlowLayoutEnum>,
     /// Configure what should happen when a flow denies access to a user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub denied_action: Option<DeniedActionEnum>,
     /// Required level of authentication and authorization to access a flow.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub authentication: Option<AuthenticationEnum>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for Flow {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use super::runtime;
+        const FIELDS: &[&str] = &[
+            "pk",
+            "policybindingmodel_ptr_id",
+            "name",
+            "slug",
+            "title",
+            "designation",
+            "background",
+            "stages",
+            "policies",
+            "cache_count",
+            "policy_engine_mode",
+            "compatibility_mode",
+            "export_url",
+            "layout",
+            "denied_action",
+            "authentication",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Flow;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct Flow")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Flow, A::Error> {
+                let mut __object = runtime::Properties::new(map, FIELDS);
+                let mut pk = None;
+                let mut policybindingmodel_ptr_id = None;
+                let mut name = None;
+                let mut slug = None;
+                let mut title = None;
+                let mut designation = None;
+                let mut background = None;
+                let mut stages = None;
+                let mut policies = None;
+                let mut cache_count = None;
+                let mut policy_engine_mode = None;
+                let mut compatibility_mode = None;
+                let mut export_url = None;
+                let mut layout = None;
+                let mut denied_action = None;
+                let mut authentication = None;
+                while let Some(__field) = __object.next_field()? {
+                    match __field {
+                        Some(0) => __object.read(&mut pk, "pk"),
+                        Some(1) => {
+                            __object
+                                .read(
+                                    &mut policybindingmodel_ptr_id,
+                                    "policybindingmodel_ptr_id",
+                                )
+                        }
+                        Some(2) => __object.read(&mut name, "name"),
+                        Some(3) => __object.read(&mut slug, "slug"),
+                        Some(4) => __object.read(&mut title, "title"),
+                        Some(5) => __object.read(&mut designation, "designation"),
+                        Some(6) => __object.read(&mut background, "background"),
+                        Some(7) => __object.read(&mut stages, "stages"),
+                        Some(8) => __object.read(&mut policies, "policies"),
+                        Some(9) => __object.read(&mut cache_count, "cache_count"),
+                        Some(10) => {
+                            __object.read(&mut policy_engine_mode, "policy_engine_mode")
+                        }
+                        Some(11) => {
+                            __object.read(&mut compatibility_mode, "compatibility_mode")
+                        }
+                        Some(12) => __object.read(&mut export_url, "export_url"),
+                        Some(13) => __object.read(&mut layout, "layout"),
+                        Some(14) => __object.read(&mut denied_action, "denied_action"),
+                        Some(15) => __object.read(&mut authentication, "authentication"),
+                        _ => __object.skip(),
+                    }?;
+                }
+                Ok(Flow {
+                    pk: runtime::required(pk, "pk")?,
+                    policybindingmodel_ptr_id: runtime::required(
+                        policybindingmodel_ptr_id,
+                        "policybindingmodel_ptr_id",
+                    )?,
+                    name: runtime::required(name, "name")?,
+                    slug: runtime::required(slug, "slug")?,
+                    title: runtime::required(title, "title")?,
+                    designation: runtime::required(designation, "designation")?,
+                    background: runtime::required(background, "background")?,
+                    stages: runtime::required(stages, "stages")?,
+                    policies: runtime::required(policies, "policies")?,
+                    cache_count: runtime::required(cache_count, "cache_count")?,
+                    policy_engine_mode: policy_engine_mode.unwrap_or_default(),
+                    compatibility_mode: compatibility_mode.unwrap_or_default(),
+                    export_url: runtime::required(export_url, "export_url")?,
+                    layout: layout.unwrap_or_default(),
+                    denied_action: denied_action.unwrap_or_default(),
+                    authentication: authentication.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Flow", FIELDS, __Visitor)
+    }
 }
 
 /// The `FlowDesignationEnum` schema.
@@ -438,15 +549,54 @@ impl super::runtime::ParamValue for FlowLayoutEnum {
 }
 
 /// Generic API Error
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct GenericError {
     pub detail: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
 }
 
+impl<'de> ::serde::Deserialize<'de> for GenericError {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use super::runtime;
+        const FIELDS: &[&str] = &["detail", "code"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GenericError;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct GenericError")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<GenericError, A::Error> {
+                let mut __object = runtime::Properties::new(map, FIELDS);
+                let mut detail = None;
+                let mut code = None;
+                while let Some(__field) = __object.next_field()? {
+                    match __field {
+                        Some(0) => __object.read(&mut detail, "detail"),
+                        Some(1) => __object.read(&mut code, "code"),
+                        _ => __object.skip(),
+                    }?;
+                }
+                Ok(GenericError {
+                    detail: runtime::required(detail, "detail")?,
+                    code: code.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("GenericError", FIELDS, __Visitor)
+    }
+}
+
 /// Stripped down user serializer to show relevant users for groups
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct GroupMember {
     /// ID
     ///
@@ -461,23 +611,89 @@ pub struct GroupMember {
     /// Active
     ///
     /// Designates whether this user should be treated as active. Unselect this instead of deleting accounts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_active: Option<bool>,
-    #[serde(default, skip_serializing_if = "super::runtime::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "super::runtime::Nullable::is_absent")]
     pub last_login: super::runtime::Nullable<::chrono::DateTime<::chrono::Utc>>,
     /// Email address
     ///
     /// Constraints: at most 254 characters; format `email`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attributes: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// Read-only: the server sets it.
     pub uid: String,
 }
 
+impl<'de> ::serde::Deserialize<'de> for GroupMember {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use super::runtime;
+        const FIELDS: &[&str] = &[
+            "pk",
+            "username",
+            "name",
+            "is_active",
+            "last_login",
+            "email",
+            "attributes",
+            "uid",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GroupMember;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct GroupMember")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<GroupMember, A::Error> {
+                let mut __object = runtime::Properties::new(map, FIELDS);
+                let mut pk = None;
+                let mut username = None;
+                let mut name = None;
+                let mut is_active = None;
+                let mut last_login = None;
+                let mut email = None;
+                let mut attributes = None;
+                let mut uid = None;
+                while let Some(__field) = __object.next_field()? {
+                    match __field {
+                        Some(0) => __object.read(&mut pk, "pk"),
+                        Some(1) => __object.read(&mut username, "username"),
+                        Some(2) => __object.read(&mut name, "name"),
+                        Some(3) => __object.read(&mut is_active, "is_active"),
+                        Some(4) => __object.read(&mut last_login, "last_login"),
+                        Some(5) => __object.read(&mut email, "email"),
+                        Some(6) => __object.read(&mut attributes, "attributes"),
+                        Some(7) => __object.read(&mut uid, "uid"),
+                        _ => __object.skip(),
+                    }?;
+                }
+                Ok(GroupMember {
+                    pk: runtime::required(pk, "pk")?,
+                    username: runtime::required(username, "username")?,
+                    name: runtime::required(name, "name")?,
+                    is_active: is_active.unwrap_or_default(),
+                    last_login: last_login.unwrap_or_default(),
+                    email: email.unwrap_or_default(),
+                    attributes: attributes.unwrap_or_default(),
+                    uid: runtime::required(uid, "uid")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("GroupMember", FIELDS, __Visitor)
+    }
+}
+
 /// Invitation Serializer
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Invitation {
     /// Invite uuid
     ///
@@ -485,17 +701,17 @@ pub struct Invitation {
     pub pk: ::uuid::Uuid,
     /// Constraints: at most 50 characters; matches `^[-a-zA-Z0-9_]+$`.
     pub name: String,
-    #[serde(default, skip_serializing_if = "super::runtime::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "super::runtime::Nullable::is_absent")]
     pub expires: super::runtime::Nullable<::chrono::DateTime<::chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fixed_data: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// Read-only: the server sets it.
     pub created_by: GroupMember,
     /// When enabled, the invitation will be deleted after usage.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub single_use: Option<bool>,
     /// When set, only the configured flow can use this invitation.
-    #[serde(default, skip_serializing_if = "super::runtime::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "super::runtime::Nullable::is_absent")]
     pub flow: super::runtime::Nullable<::uuid::Uuid>,
     /// Corrected by an override (nullable): the invitation serializer declares flow_obj read-only with required=False over the nullable flow, so an invitation without a flow arrives with "flow_obj": null although the schema requires a Flow (<https://github.com/goauthentik/authentik/blob/version/2024.8.3/authentik/stages/invitation/api.py>).
     ///
@@ -503,23 +719,137 @@ pub struct Invitation {
     pub flow_obj: Option<Flow>,
 }
 
+impl<'de> ::serde::Deserialize<'de> for Invitation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use super::runtime;
+        const FIELDS: &[&str] = &[
+            "pk",
+            "name",
+            "expires",
+            "fixed_data",
+            "created_by",
+            "single_use",
+            "flow",
+            "flow_obj",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Invitation;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct Invitation")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Invitation, A::Error> {
+                let mut __object = runtime::Properties::new(map, FIELDS);
+                let mut pk = None;
+                let mut name = None;
+                let mut expires = None;
+                let mut fixed_data = None;
+                let mut created_by = None;
+                let mut single_use = None;
+                let mut flow = None;
+                let mut flow_obj = None;
+                while let Some(__field) = __object.next_field()? {
+                    match __field {
+                        Some(0) => __object.read(&mut pk, "pk"),
+                        Some(1) => __object.read(&mut name, "name"),
+                        Some(2) => __object.read(&mut expires, "expires"),
+                        Some(3) => __object.read(&mut fixed_data, "fixed_data"),
+                        Some(4) => __object.read(&mut created_by, "created_by"),
+                        Some(5) => __object.read(&mut single_use, "single_use"),
+                        Some(6) => __object.read(&mut flow, "flow"),
+                        Some(7) => __object.read(&mut flow_obj, "flow_obj"),
+                        _ => __object.skip(),
+                    }?;
+                }
+                Ok(Invitation {
+                    pk: runtime::required(pk, "pk")?,
+                    name: runtime::required(name, "name")?,
+                    expires: expires.unwrap_or_default(),
+                    fixed_data: fixed_data.unwrap_or_default(),
+                    created_by: runtime::required(created_by, "created_by")?,
+                    single_use: single_use.unwrap_or_default(),
+                    flow: flow.unwrap_or_default(),
+                    flow_obj: flow_obj.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Invitation", FIELDS, __Visitor)
+    }
+}
+
 /// Invitation Serializer
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "round-trip", derive(::serde::Deserialize))]
 pub struct PatchedInvitationRequest {
     /// Constraints: 1 to 50 characters; matches `^[-a-zA-Z0-9_]+$`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "super::runtime::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "super::runtime::Nullable::is_absent")]
     pub expires: super::runtime::Nullable<::chrono::DateTime<::chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fixed_data: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// When enabled, the invitation will be deleted after usage.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub single_use: Option<bool>,
     /// When set, only the configured flow can use this invitation.
-    #[serde(default, skip_serializing_if = "super::runtime::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "super::runtime::Nullable::is_absent")]
     pub flow: super::runtime::Nullable<::uuid::Uuid>,
+}
+
+#[cfg(feature = "round-trip")]
+impl<'de> ::serde::Deserialize<'de> for PatchedInvitationRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use super::runtime;
+        const FIELDS: &[&str] = &["name", "expires", "fixed_data", "single_use", "flow"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = PatchedInvitationRequest;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct PatchedInvitationRequest")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<PatchedInvitationRequest, A::Error> {
+                let mut __object = runtime::Properties::new(map, FIELDS);
+                let mut name = None;
+                let mut expires = None;
+                let mut fixed_data = None;
+                let mut single_use = None;
+                let mut flow = None;
+                while let Some(__field) = __object.next_field()? {
+                    match __field {
+                        Some(0) => __object.read(&mut name, "name"),
+                        Some(1) => __object.read(&mut expires, "expires"),
+                        Some(2) => __object.read(&mut fixed_data, "fixed_data"),
+                        Some(3) => __object.read(&mut single_use, "single_use"),
+                        Some(4) => __object.read(&mut flow, "flow"),
+                        _ => __object.skip(),
+                    }?;
+                }
+                Ok(PatchedInvitationRequest {
+                    name: name.unwrap_or_default(),
+                    expires: expires.unwrap_or_default(),
+                    fixed_data: fixed_data.unwrap_or_default(),
+                    single_use: single_use.unwrap_or_default(),
+                    flow: flow.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("PatchedInvitationRequest", FIELDS, __Visitor)
+    }
 }
 
 /// The `PolicyEngineMode` schema.

@@ -292,7 +292,7 @@ impl super::runtime::ParamValue for FlowLayoutEnum {
 }
 
 /// Stripped down flow serializer
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct FlowSet {
     /// Flow uuid
     ///
@@ -314,24 +314,119 @@ pub struct FlowSet {
     ///
     /// Read-only: the server sets it.
     pub background: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_engine_mode: Option<PolicyEngineMode>,
     /// Enable compatibility mode, increases compatibility with password managers on mobile devices.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub compatibility_mode: Option<bool>,
     /// Get export URL for flow
     ///
     /// Read-only: the server sets it.
     pub export_url: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub layout: Option<FlowLayoutEnum>,
     /// Configure what should happen when a flow denies access to a user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub denied_action: Option<DeniedActionEnum>,
 }
 
+impl<'de> ::serde::Deserialize<'de> for FlowSet {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use super::runtime;
+        const FIELDS: &[&str] = &[
+            "pk",
+            "policybindingmodel_ptr_id",
+            "name",
+            "slug",
+            "title",
+            "designation",
+            "background",
+            "policy_engine_mode",
+            "compatibility_mode",
+            "export_url",
+            "layout",
+            "denied_action",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = FlowSet;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct FlowSet")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<FlowSet, A::Error> {
+                let mut __object = runtime::Properties::new(map, FIELDS);
+                let mut pk = None;
+                let mut policybindingmodel_ptr_id = None;
+                let mut name = None;
+                let mut slug = None;
+                let mut title = None;
+                let mut designation = None;
+                let mut background = None;
+                let mut policy_engine_mode = None;
+                let mut compatibility_mode = None;
+                let mut export_url = None;
+                let mut layout = None;
+                let mut denied_action = None;
+                while let Some(__field) = __object.next_field()? {
+                    match __field {
+                        Some(0) => __object.read(&mut pk, "pk"),
+                        Some(1) => {
+                            __object
+                                .read(
+                                    &mut policybindingmodel_ptr_id,
+                                    "policybindingmodel_ptr_id",
+                                )
+                        }
+                        Some(2) => __object.read(&mut name, "name"),
+                        Some(3) => __object.read(&mut slug, "slug"),
+                        Some(4) => __object.read(&mut title, "title"),
+                        Some(5) => __object.read(&mut designation, "designation"),
+                        Some(6) => __object.read(&mut background, "background"),
+                        Some(7) => {
+                            __object.read(&mut policy_engine_mode, "policy_engine_mode")
+                        }
+                        Some(8) => {
+                            __object.read(&mut compatibility_mode, "compatibility_mode")
+                        }
+                        Some(9) => __object.read(&mut export_url, "export_url"),
+                        Some(10) => __object.read(&mut layout, "layout"),
+                        Some(11) => __object.read(&mut denied_action, "denied_action"),
+                        _ => __object.skip(),
+                    }?;
+                }
+                Ok(FlowSet {
+                    pk: runtime::required(pk, "pk")?,
+                    policybindingmodel_ptr_id: runtime::required(
+                        policybindingmodel_ptr_id,
+                        "policybindingmodel_ptr_id",
+                    )?,
+                    name: runtime::required(name, "name")?,
+                    slug: runtime::required(slug, "slug")?,
+                    title: runtime::required(title, "title")?,
+                    designation: runtime::required(designation, "designation")?,
+                    background: runtime::required(background, "background")?,
+                    policy_engine_mode: policy_engine_mode.unwrap_or_default(),
+                    compatibility_mode: compatibility_mode.unwrap_or_default(),
+                    export_url: runtime::required(export_url, "export_url")?,
+                    layout: layout.unwrap_or_default(),
+                    denied_action: denied_action.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("FlowSet", FIELDS, __Visitor)
+    }
+}
+
 /// Stripped down flow serializer
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct FlowSetRequest {
     /// Constraints: not empty.
     pub name: String,
@@ -345,47 +440,232 @@ pub struct FlowSetRequest {
     pub title: String,
     /// Decides what this Flow is used for. For example, the Authentication flow is redirect to when an un-authenticated user visits authentik.
     pub designation: FlowDesignationEnum,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_engine_mode: Option<PolicyEngineMode>,
     /// Enable compatibility mode, increases compatibility with password managers on mobile devices.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub compatibility_mode: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub layout: Option<FlowLayoutEnum>,
     /// Configure what should happen when a flow denies access to a user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub denied_action: Option<DeniedActionEnum>,
 }
 
+impl<'de> ::serde::Deserialize<'de> for FlowSetRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use super::runtime;
+        const FIELDS: &[&str] = &[
+            "name",
+            "slug",
+            "title",
+            "designation",
+            "policy_engine_mode",
+            "compatibility_mode",
+            "layout",
+            "denied_action",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = FlowSetRequest;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct FlowSetRequest")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<FlowSetRequest, A::Error> {
+                let mut __object = runtime::Properties::new(map, FIELDS);
+                let mut name = None;
+                let mut slug = None;
+                let mut title = None;
+                let mut designation = None;
+                let mut policy_engine_mode = None;
+                let mut compatibility_mode = None;
+                let mut layout = None;
+                let mut denied_action = None;
+                while let Some(__field) = __object.next_field()? {
+                    match __field {
+                        Some(0) => __object.read(&mut name, "name"),
+                        Some(1) => __object.read(&mut slug, "slug"),
+                        Some(2) => __object.read(&mut title, "title"),
+                        Some(3) => __object.read(&mut designation, "designation"),
+                        Some(4) => {
+                            __object.read(&mut policy_engine_mode, "policy_engine_mode")
+                        }
+                        Some(5) => {
+                            __object.read(&mut compatibility_mode, "compatibility_mode")
+                        }
+                        Some(6) => __object.read(&mut layout, "layout"),
+                        Some(7) => __object.read(&mut denied_action, "denied_action"),
+                        _ => __object.skip(),
+                    }?;
+                }
+                Ok(FlowSetRequest {
+                    name: runtime::required(name, "name")?,
+                    slug: runtime::required(slug, "slug")?,
+                    title: runtime::required(title, "title")?,
+                    designation: runtime::required(designation, "designation")?,
+                    policy_engine_mode: policy_engine_mode.unwrap_or_default(),
+                    compatibility_mode: compatibility_mode.unwrap_or_default(),
+                    layout: layout.unwrap_or_default(),
+                    denied_action: denied_action.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("FlowSetRequest", FIELDS, __Visitor)
+    }
+}
+
 /// Generic API Error
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct GenericError {
     pub detail: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for GenericError {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use super::runtime;
+        const FIELDS: &[&str] = &["detail", "code"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GenericError;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct GenericError")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<GenericError, A::Error> {
+                let mut __object = runtime::Properties::new(map, FIELDS);
+                let mut detail = None;
+                let mut code = None;
+                while let Some(__field) = __object.next_field()? {
+                    match __field {
+                        Some(0) => __object.read(&mut detail, "detail"),
+                        Some(1) => __object.read(&mut code, "code"),
+                        _ => __object.skip(),
+                    }?;
+                }
+                Ok(GenericError {
+                    detail: runtime::required(detail, "detail")?,
+                    code: code.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("GenericError", FIELDS, __Visitor)
+    }
 }
 
 /// UserWriteStage Serializer
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "round-trip", derive(::serde::Deserialize))]
 pub struct PatchedUserWriteStageRequest {
     /// Constraints: not empty.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub flow_set: Option<Vec<FlowSetRequest>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_creation_mode: Option<UserCreationModeEnum>,
     /// When set, newly created users are inactive and cannot login.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_users_as_inactive: Option<bool>,
     /// Optionally add newly created users to this group.
-    #[serde(default, skip_serializing_if = "super::runtime::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "super::runtime::Nullable::is_absent")]
     pub create_users_group: super::runtime::Nullable<::uuid::Uuid>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_type: Option<UserTypeEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_path_template: Option<String>,
+}
+
+#[cfg(feature = "round-trip")]
+impl<'de> ::serde::Deserialize<'de> for PatchedUserWriteStageRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use super::runtime;
+        const FIELDS: &[&str] = &[
+            "name",
+            "flow_set",
+            "user_creation_mode",
+            "create_users_as_inactive",
+            "create_users_group",
+            "user_type",
+            "user_path_template",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = PatchedUserWriteStageRequest;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct PatchedUserWriteStageRequest")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<PatchedUserWriteStageRequest, A::Error> {
+                let mut __object = runtime::Properties::new(map, FIELDS);
+                let mut name = None;
+                let mut flow_set = None;
+                let mut user_creation_mode = None;
+                let mut create_users_as_inactive = None;
+                let mut create_users_group = None;
+                let mut user_type = None;
+                let mut user_path_template = None;
+                while let Some(__field) = __object.next_field()? {
+                    match __field {
+                        Some(0) => __object.read(&mut name, "name"),
+                        Some(1) => __object.read(&mut flow_set, "flow_set"),
+                        Some(2) => {
+                            __object.read(&mut user_creation_mode, "user_creation_mode")
+                        }
+                        Some(3) => {
+                            __object
+                                .read(
+                                    &mut create_users_as_inactive,
+                                    "create_users_as_inactive",
+                                )
+                        }
+                        Some(4) => {
+                            __object.read(&mut create_users_group, "create_users_group")
+                        }
+                        Some(5) => __object.read(&mut user_type, "user_type"),
+                        Some(6) => {
+                            __object.read(&mut user_path_template, "user_path_template")
+                        }
+                        _ => __object.skip(),
+                    }?;
+                }
+                Ok(PatchedUserWriteStageRequest {
+                    name: name.unwrap_or_default(),
+                    flow_set: flow_set.unwrap_or_default(),
+                    user_creation_mode: user_creation_mode.unwrap_or_default(),
+                    create_users_as_inactive: create_users_as_inactive
+                        .unwrap_or_default(),
+                    create_users_group: create_users_group.unwrap_or_default(),
+                    user_type: user_type.unwrap_or_default(),
+                    user_path_template: user_path_template.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("PatchedUserWriteStageRequest", FIELDS, __Visitor)
+    }
 }
 
 /// The `PolicyEngineMode` schema.
@@ -653,7 +933,7 @@ impl super::runtime::ParamValue for UserTypeEnum {
 }
 
 /// UserWriteStage Serializer
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct UserWriteStage {
     /// Stage uuid
     ///
@@ -676,20 +956,124 @@ pub struct UserWriteStage {
     ///
     /// Read-only: the server sets it.
     pub meta_model_name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub flow_set: Option<Vec<FlowSet>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_creation_mode: Option<UserCreationModeEnum>,
     /// When set, newly created users are inactive and cannot login.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_users_as_inactive: Option<bool>,
     /// Optionally add newly created users to this group.
-    #[serde(default, skip_serializing_if = "super::runtime::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "super::runtime::Nullable::is_absent")]
     pub create_users_group: super::runtime::Nullable<::uuid::Uuid>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_type: Option<UserTypeEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_path_template: Option<String>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for UserWriteStage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use super::runtime;
+        const FIELDS: &[&str] = &[
+            "pk",
+            "name",
+            "component",
+            "verbose_name",
+            "verbose_name_plural",
+            "meta_model_name",
+            "flow_set",
+            "user_creation_mode",
+            "create_users_as_inactive",
+            "create_users_group",
+            "user_type",
+            "user_path_template",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = UserWriteStage;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct UserWriteStage")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<UserWriteStage, A::Error> {
+                let mut __object = runtime::Properties::new(map, FIELDS);
+                let mut pk = None;
+                let mut name = None;
+                let mut component = None;
+                let mut verbose_name = None;
+                let mut verbose_name_plural = None;
+                let mut meta_model_name = None;
+                let mut flow_set = None;
+                let mut user_creation_mode = None;
+                let mut create_users_as_inactive = None;
+                let mut create_users_group = None;
+                let mut user_type = None;
+                let mut user_path_template = None;
+                while let Some(__field) = __object.next_field()? {
+                    match __field {
+                        Some(0) => __object.read(&mut pk, "pk"),
+                        Some(1) => __object.read(&mut name, "name"),
+                        Some(2) => __object.read(&mut component, "component"),
+                        Some(3) => __object.read(&mut verbose_name, "verbose_name"),
+                        Some(4) => {
+                            __object
+                                .read(&mut verbose_name_plural, "verbose_name_plural")
+                        }
+                        Some(5) => __object.read(&mut meta_model_name, "meta_model_name"),
+                        Some(6) => __object.read(&mut flow_set, "flow_set"),
+                        Some(7) => {
+                            __object.read(&mut user_creation_mode, "user_creation_mode")
+                        }
+                        Some(8) => {
+                            __object
+                                .read(
+                                    &mut create_users_as_inactive,
+                                    "create_users_as_inactive",
+                                )
+                        }
+                        Some(9) => {
+                            __object.read(&mut create_users_group, "create_users_group")
+                        }
+                        Some(10) => __object.read(&mut user_type, "user_type"),
+                        Some(11) => {
+                            __object.read(&mut user_path_template, "user_path_template")
+                        }
+                        _ => __object.skip(),
+                    }?;
+                }
+                Ok(UserWriteStage {
+                    pk: runtime::required(pk, "pk")?,
+                    name: runtime::required(name, "name")?,
+                    component: runtime::required(component, "component")?,
+                    verbose_name: runtime::required(verbose_name, "verbose_name")?,
+                    verbose_name_plural: runtime::required(
+                        verbose_name_plural,
+                        "verbose_name_plural",
+                    )?,
+                    meta_model_name: runtime::required(
+                        meta_model_name,
+                        "meta_model_name",
+                    )?,
+                    flow_set: flow_set.unwrap_or_default(),
+                    user_creation_mode: user_creation_mode.unwrap_or_default(),
+                    create_users_as_inactive: create_users_as_inactive
+                        .unwrap_or_default(),
+                    create_users_group: create_users_group.unwrap_or_default(),
+                    user_type: user_type.unwrap_or_default(),
+                    user_path_template: user_path_template.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("UserWriteStage", FIELDS, __Visitor)
+    }
 }
 
 /// Validation Error
