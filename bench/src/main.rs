@@ -9,9 +9,11 @@
 //!
 //! Options: `--schema FILE`, `--runs N` (in-process repetitions, default
 //! 10), `--build-runs N` (crate builds, default 3), `--decode-items N`
-//! (default 20000), `--skip-peer`, `--skip-builds`, `--smoke`.
+//! (default 20000), `--skip-peer`, `--skip-builds`, `--skip-downstream`,
+//! `--smoke`.
 
 mod decode;
+mod downstream;
 mod generation;
 mod process;
 mod stats;
@@ -31,6 +33,7 @@ struct Options {
     decode_items: usize,
     peer: bool,
     builds: bool,
+    downstream: bool,
     save_baseline: Option<PathBuf>,
     baseline: Option<PathBuf>,
 }
@@ -48,6 +51,7 @@ fn options() -> Result<Options, String> {
         decode_items: 20_000,
         peer: true,
         builds: true,
+        downstream: true,
         save_baseline: None,
         baseline: None,
     };
@@ -62,6 +66,7 @@ fn options() -> Result<Options, String> {
             "--decode-items" => options.decode_items = number(value()?)?,
             "--skip-peer" => options.peer = false,
             "--skip-builds" => options.builds = false,
+            "--skip-downstream" => options.downstream = false,
             "--save-baseline" => options.save_baseline = Some(PathBuf::from(value()?)),
             "--baseline" => options.baseline = Some(PathBuf::from(value()?)),
             "--smoke" => {
@@ -69,6 +74,7 @@ fn options() -> Result<Options, String> {
                 options.decode_items = 2_000;
                 options.peer = false;
                 options.builds = false;
+                options.downstream = false;
             }
             other => {
                 return Err(format!(
@@ -260,7 +266,14 @@ fn run(options: &Options) -> Result<(), String> {
         println!("\ncrate builds: skipped");
     }
 
-    // 4. Decoding a large list.
+    // 4. What a downstream crate pays: cold builds and a one-line change.
+    if options.downstream {
+        downstream(&options.schema, &ours_dir, &mut report, &scratch)?;
+    } else {
+        println!("\ndownstream crate: skipped");
+    }
+
+    // 5. Decoding a large list.
     let decode = decode::measure(options.decode_items, options.runs);
     println!(
         "\ndecoding a page of {} invitations ({:.1} MB), {} runs{:>11} {:>9} {:>9}",
@@ -418,5 +431,63 @@ fn builds(
         stages.build.median(),
         theirs.build.median(),
     );
+    Ok(())
+}
+
+/// A downstream crate's cold build and its rebuild after a one-line change,
+/// for each way of getting the client.
+fn downstream(
+    schema: &Path,
+    client: &Path,
+    report: &mut Report,
+    scratch: &Path,
+) -> Result<(), String> {
+    println!("\ndownstream crate, dev profile, 1 run each (cold: empty target directory)");
+    let mut cold_dependency = None;
+    for variant in downstream::Variant::ALL {
+        let measured = downstream::measure(variant, &workspace(), client, schema, scratch)?;
+        let key = match variant {
+            downstream::Variant::Dependency => "dependency",
+            downstream::Variant::BuildScript => "build_script",
+            downstream::Variant::BuildScriptOptimised => "build_script_optimised",
+        };
+        report.row(
+            &format!("downstream_cold_{key}"),
+            &format!("cold build, {}", variant.label()),
+            &Samples(vec![measured.cold]),
+        );
+        report.row(
+            &format!("downstream_edit_{key}"),
+            &format!("one-line change, {}", variant.label()),
+            &Samples(vec![measured.edit]),
+        );
+        let mut notes = Vec::new();
+        if let Some(time) = measured.generation {
+            notes.push(format!("generation in the build script {}", seconds(time)));
+        }
+        if let Some(base) = cold_dependency {
+            notes.push(format!(
+                "cold build {} more than depending on the crate",
+                seconds(measured.cold.saturating_sub(base))
+            ));
+        }
+        notes.push(format!(
+            "after the change the client was {} and the build script {}",
+            if measured.client_recompiled {
+                "recompiled"
+            } else {
+                "not recompiled"
+            },
+            if measured.build_script_rerun {
+                "ran again"
+            } else {
+                "did not run"
+            },
+        ));
+        println!("    {}", notes.join("; "));
+        if variant == downstream::Variant::Dependency {
+            cold_dependency = Some(measured.cold);
+        }
+    }
     Ok(())
 }
