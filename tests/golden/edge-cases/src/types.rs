@@ -161,6 +161,11 @@ pub struct Everything {
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub locals: ::core::option::Option<Locals>,
+    #[cfg_attr(
+        feature = "round-trip",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
+    pub empty: ::core::option::Option<Empty>,
     /// An allOf wrapper that makes a reference nullable.
     ///
     /// Read-only: the server sets it.
@@ -204,6 +209,7 @@ impl<'de> ::serde::Deserialize<'de> for Everything {
             "names",
             "shadows",
             "locals",
+            "empty",
             "wrapped",
         ];
         struct __Visitor;
@@ -250,6 +256,7 @@ impl<'de> ::serde::Deserialize<'de> for Everything {
                 let mut names = ::core::option::Option::None;
                 let mut shadows = ::core::option::Option::None;
                 let mut locals = ::core::option::Option::None;
+                let mut empty = ::core::option::Option::None;
                 let mut wrapped = ::core::option::Option::None;
                 while let ::core::option::Option::Some(__field) = __object.next_field()?
                 {
@@ -338,6 +345,9 @@ impl<'de> ::serde::Deserialize<'de> for Everything {
                             __object.read(&mut locals, "locals")
                         }
                         ::core::option::Option::Some(30) => {
+                            __object.read(&mut empty, "empty")
+                        }
+                        ::core::option::Option::Some(31) => {
                             __object.read(&mut wrapped, "wrapped")
                         }
                         _ => __object.skip(),
@@ -374,6 +384,7 @@ impl<'de> ::serde::Deserialize<'de> for Everything {
                     names: names.unwrap_or_default(),
                     shadows: shadows.unwrap_or_default(),
                     locals: locals.unwrap_or_default(),
+                    empty: empty.unwrap_or_default(),
                     wrapped: wrapped.flatten(),
                 })
             }
@@ -1581,6 +1592,43 @@ impl<'de> ::serde::Deserialize<'de> for Result {
             }
         }
         deserializer.deserialize_struct("Result", FIELDS, __Visitor)
+    }
+}
+
+/// An object without properties, a struct without fields.
+#[cfg(feature = "things")]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "round-trip", derive(::serde::Serialize))]
+pub struct Empty {}
+
+#[cfg(feature = "things")]
+impl<'de> ::serde::Deserialize<'de> for Empty {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        use super::runtime;
+        const FIELDS: &[&str] = &[];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Empty;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("struct Empty")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> ::core::result::Result<Empty, A::Error> {
+                let mut __object = runtime::Properties::new(map, FIELDS);
+                while __object.next_field()?.is_some() {
+                    __object.skip()?;
+                }
+                ::core::result::Result::Ok(Empty {})
+            }
+        }
+        deserializer.deserialize_struct("Empty", FIELDS, __Visitor)
     }
 }
 
