@@ -40,7 +40,8 @@ impl Variant {
         }
     }
 
-    fn dir_name(self) -> &'static str {
+    /// Its name in file names and, with underscores, in baseline keys.
+    pub fn dir_name(self) -> &'static str {
         match self {
             Variant::Dependency => "dependency",
             Variant::BuildScript => "build-script",

@@ -446,11 +446,7 @@ fn downstream(
     let mut cold_dependency = None;
     for variant in downstream::Variant::ALL {
         let measured = downstream::measure(variant, &workspace(), client, schema, scratch)?;
-        let key = match variant {
-            downstream::Variant::Dependency => "dependency",
-            downstream::Variant::BuildScript => "build_script",
-            downstream::Variant::BuildScriptOptimised => "build_script_optimised",
-        };
+        let key = variant.dir_name().replace('-', "_");
         report.row(
             &format!("downstream_cold_{key}"),
             &format!("cold build, {}", variant.label()),

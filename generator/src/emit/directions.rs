@@ -57,6 +57,16 @@ impl Gate {
             Gate::Omitted => TokenStream::new(),
         }
     }
+
+    /// The attribute `#[meta]`, gated as this says: a `cfg_attr` behind
+    /// the feature.
+    pub fn attr(self, meta: TokenStream) -> TokenStream {
+        match self {
+            Gate::Always => quote! { #[#meta] },
+            Gate::Feature => quote! { #[cfg_attr(feature = #ROUND_TRIP_FEATURE, #meta)] },
+            Gate::Omitted => TokenStream::new(),
+        }
+    }
 }
 
 /// The serde halves of every type.
@@ -137,19 +147,16 @@ impl Directions {
                 Gate::Omitted => {}
             }
         }
-        let feature = ROUND_TRIP_FEATURE;
         let extra: Vec<TokenStream> = extra.into_iter().collect();
         let attr = match (always.is_empty(), gated.is_empty()) {
             // No serde derive at all: the attribute would name nothing.
             (true, true) => TokenStream::new(),
             (false, true) => quote! { #(#[#extra])* },
-            (true, false) => {
-                quote! { #[cfg_attr(feature = #feature, derive(#(#gated),*) #(, #extra)*)] }
+            (true, false) => Gate::Feature.attr(quote! { derive(#(#gated),*) #(, #extra)* }),
+            (false, false) => {
+                let derive = Gate::Feature.attr(quote! { derive(#(#gated),*) });
+                quote! { #derive #(#[#extra])* }
             }
-            (false, false) => quote! {
-                #[cfg_attr(feature = #feature, derive(#(#gated),*))]
-                #(#[#extra])*
-            },
         };
         (always, attr)
     }

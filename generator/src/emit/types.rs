@@ -19,7 +19,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::directions::{Directions, Gate, Half, ROUND_TRIP_FEATURE};
+use super::directions::{Directions, Gate, Half};
 use super::docs::{self, code, DocBuilder};
 use super::rust_type::{ident, Std, TypeWriter};
 use crate::ir::{
@@ -148,8 +148,9 @@ fn struct_item(
     let form = s.has_binary();
     let multipart = form || s.multipart;
     // A flattened field needs serde's buffering of the whole object, so
-    // only structs without one decode through the lean hand-written impl.
-    let lean = s.additional.is_none() && s.alternatives.is_none();
+    // only JSON structs without one decode through the lean hand-written
+    // impl (a form has no serde at all).
+    let lean = !form && s.additional.is_none() && s.alternatives.is_none();
     let attrs = if form {
         FieldAttrs::None
     } else if lean {
@@ -372,17 +373,13 @@ fn struct_field(
         Some(skip) => rename.into_iter().chain(default).chain([skip]).collect(),
         None => rename.into_iter().collect(),
     };
-    let feature = ROUND_TRIP_FEATURE;
-    let attr = match attrs {
-        _ if args.is_empty() => TokenStream::new(),
-        FieldAttrs::None | FieldAttrs::Serialize(Gate::Omitted) => TokenStream::new(),
-        FieldAttrs::Derived | FieldAttrs::Serialize(Gate::Always) => {
-            quote! { #[serde(#(#args),*)] }
-        }
-        FieldAttrs::Serialize(Gate::Feature) => {
-            quote! { #[cfg_attr(feature = #feature, serde(#(#args),*))] }
-        }
+    let gate = match attrs {
+        _ if args.is_empty() => Gate::Omitted,
+        FieldAttrs::None => Gate::Omitted,
+        FieldAttrs::Derived => Gate::Always,
+        FieldAttrs::Serialize(gate) => gate,
     };
+    let attr = gate.attr(quote! { serde(#(#args),*) });
     quote! {
         #doc
         #attr
