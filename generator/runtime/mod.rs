@@ -1,3 +1,4 @@
+pub use self::call::{Binary, ByStatus, Call, Decoder, Json, JsonIfAny, NoBody, Text};
 pub use self::client::{http_client_builder, Client, ClientBuilder, RetryPolicy};
 pub use self::enums::deserialize_enum;
 pub use self::error::{

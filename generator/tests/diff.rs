@@ -236,7 +236,8 @@ fn reported_types_are_the_generated_types() {
         text("src/types.rs")
     );
     assert!(
-        text("src/apis/things.rs").contains("-> Result<Option<types::Thing>, Error>"),
+        text("src/apis/things.rs")
+            .contains("-> runtime::Call<'a, Option<types::Thing>, runtime::JsonIfAny>"),
         "{}",
         text("src/apis/things.rs")
     );

@@ -48,7 +48,7 @@ pub struct InvitationInvitationsListParams {
 impl<'a> Stages<'a> {
     fn invitation_invitations_list_request(
         params: &InvitationInvitationsListParams,
-    ) -> Result<runtime::Request, Error> {
+    ) -> runtime::Request {
         let mut request = runtime::Request::new(
             ::reqwest::Method::GET,
             String::from("/stages/invitation/invitations/"),
@@ -63,7 +63,7 @@ impl<'a> Stages<'a> {
         request.query_opt("page", params.page.as_ref());
         request.query_opt("page_size", params.page_size.as_ref());
         request.query_opt("search", params.search.as_ref());
-        Ok(request)
+        request
     }
 
     /// Invitation Viewset
@@ -73,12 +73,15 @@ impl<'a> Stages<'a> {
     /// # Errors
     ///
     /// [`Error::ValidationError`] for 400, [`Error::GenericError`] for 403, [`Error::Status`] for any other status; and transport, timeout, decode and request errors as for every operation.
-    pub async fn invitation_invitations_list(
+    pub fn invitation_invitations_list(
         &self,
         params: &InvitationInvitationsListParams,
-    ) -> Result<types::PaginatedInvitationList, Error> {
-        let request = Self::invitation_invitations_list_request(params)?;
-        Ok(self.client.call(request, error::status_400_403).await?.json()?)
+    ) -> runtime::Call<'a, types::PaginatedInvitationList> {
+        runtime::Call::new(
+            self.client,
+            Self::invitation_invitations_list_request(params),
+            error::status_400_403,
+        )
     }
 
     /// Every item of every page of [`Self::invitation_invitations_list`], as a stream: it fetches page after page (from `params.page`, or the first) while the server reports a next page. An item that does not decode is an `Err` in its place; a page that cannot be fetched ends the stream after its error.
@@ -111,18 +114,18 @@ impl<'a> Stages<'a> {
     /// # Errors
     ///
     /// [`Error::ValidationError`] for 400, [`Error::GenericError`] for 403, [`Error::Status`] for any other status; and transport, timeout, decode and request errors as for every operation.
-    pub async fn invitation_invitations_create(
+    pub fn invitation_invitations_create(
         &self,
         body: &types::InvitationRequest,
-    ) -> Result<types::Invitation, Error> {
+    ) -> runtime::Call<'a, types::Invitation> {
         let mut request = runtime::Request::new(
             ::reqwest::Method::POST,
             String::from("/stages/invitation/invitations/"),
             "application/json",
             runtime::Auth::Token("Bearer"),
         );
-        request.json(body)?;
-        Ok(self.client.call(request, error::status_400_403).await?.json()?)
+        request.json(body);
+        runtime::Call::new(self.client, request, error::status_400_403)
     }
 
     /// Invitation Viewset
@@ -132,18 +135,25 @@ impl<'a> Stages<'a> {
     /// # Errors
     ///
     /// [`Error::ValidationError`] for 400, [`Error::GenericError`] for 403, [`Error::Status`] for any other status; and transport, timeout, decode and request errors as for every operation.
-    pub async fn invitation_invitations_retrieve(
+    pub fn invitation_invitations_retrieve(
         &self,
         invite_uuid: ::uuid::Uuid,
-    ) -> Result<types::Invitation, Error> {
-        let request = runtime::Request::new(
-            ::reqwest::Method::GET,
-            ["/stages/invitation/invitations/", &runtime::path_param(&invite_uuid), "/"]
-                .concat(),
-            "application/json",
-            runtime::Auth::Token("Bearer"),
-        );
-        Ok(self.client.call(request, error::status_400_403).await?.json()?)
+    ) -> runtime::Call<'a, types::Invitation> {
+        runtime::Call::new(
+            self.client,
+            runtime::Request::new(
+                ::reqwest::Method::GET,
+                [
+                    "/stages/invitation/invitations/",
+                    &runtime::path_param(&invite_uuid),
+                    "/",
+                ]
+                    .concat(),
+                "application/json",
+                runtime::Auth::Token("Bearer"),
+            ),
+            error::status_400_403,
+        )
     }
 
     /// Invitation Viewset
@@ -153,11 +163,11 @@ impl<'a> Stages<'a> {
     /// # Errors
     ///
     /// [`Error::ValidationError`] for 400, [`Error::GenericError`] for 403, [`Error::Status`] for any other status; and transport, timeout, decode and request errors as for every operation.
-    pub async fn invitation_invitations_update(
+    pub fn invitation_invitations_update(
         &self,
         invite_uuid: ::uuid::Uuid,
         body: &types::InvitationRequest,
-    ) -> Result<types::Invitation, Error> {
+    ) -> runtime::Call<'a, types::Invitation> {
         let mut request = runtime::Request::new(
             ::reqwest::Method::PUT,
             ["/stages/invitation/invitations/", &runtime::path_param(&invite_uuid), "/"]
@@ -165,8 +175,8 @@ impl<'a> Stages<'a> {
             "application/json",
             runtime::Auth::Token("Bearer"),
         );
-        request.json(body)?;
-        Ok(self.client.call(request, error::status_400_403).await?.json()?)
+        request.json(body);
+        runtime::Call::new(self.client, request, error::status_400_403)
     }
 
     /// Invitation Viewset
@@ -176,18 +186,25 @@ impl<'a> Stages<'a> {
     /// # Errors
     ///
     /// [`Error::ValidationError`] for 400, [`Error::GenericError`] for 403, [`Error::Status`] for any other status; and transport, timeout, decode and request errors as for every operation.
-    pub async fn invitation_invitations_destroy(
+    pub fn invitation_invitations_destroy(
         &self,
         invite_uuid: ::uuid::Uuid,
-    ) -> Result<(), Error> {
-        let request = runtime::Request::new(
-            ::reqwest::Method::DELETE,
-            ["/stages/invitation/invitations/", &runtime::path_param(&invite_uuid), "/"]
-                .concat(),
-            "application/json",
-            runtime::Auth::Token("Bearer"),
-        );
-        self.client.call(request, error::status_400_403).await.map(drop)
+    ) -> runtime::Call<'a, (), runtime::NoBody> {
+        runtime::Call::new(
+            self.client,
+            runtime::Request::new(
+                ::reqwest::Method::DELETE,
+                [
+                    "/stages/invitation/invitations/",
+                    &runtime::path_param(&invite_uuid),
+                    "/",
+                ]
+                    .concat(),
+                "application/json",
+                runtime::Auth::Token("Bearer"),
+            ),
+            error::status_400_403,
+        )
     }
 
     /// Invitation Viewset
@@ -197,11 +214,11 @@ impl<'a> Stages<'a> {
     /// # Errors
     ///
     /// [`Error::ValidationError`] for 400, [`Error::GenericError`] for 403, [`Error::Status`] for any other status; and transport, timeout, decode and request errors as for every operation.
-    pub async fn invitation_invitations_partial_update(
+    pub fn invitation_invitations_partial_update(
         &self,
         invite_uuid: ::uuid::Uuid,
         body: &types::PatchedInvitationRequest,
-    ) -> Result<types::Invitation, Error> {
+    ) -> runtime::Call<'a, types::Invitation> {
         let mut request = runtime::Request::new(
             ::reqwest::Method::PATCH,
             ["/stages/invitation/invitations/", &runtime::path_param(&invite_uuid), "/"]
@@ -209,8 +226,8 @@ impl<'a> Stages<'a> {
             "application/json",
             runtime::Auth::Token("Bearer"),
         );
-        request.json(body)?;
-        Ok(self.client.call(request, error::status_400_403).await?.json()?)
+        request.json(body);
+        runtime::Call::new(self.client, request, error::status_400_403)
     }
 
     /// UserWriteStage Viewset
@@ -220,17 +237,20 @@ impl<'a> Stages<'a> {
     /// # Errors
     ///
     /// [`Error::ValidationError`] for 400, [`Error::GenericError`] for 403, [`Error::Status`] for any other status; and transport, timeout, decode and request errors as for every operation.
-    pub async fn user_write_retrieve(
+    pub fn user_write_retrieve(
         &self,
         stage_uuid: ::uuid::Uuid,
-    ) -> Result<types::UserWriteStage, Error> {
-        let request = runtime::Request::new(
-            ::reqwest::Method::GET,
-            ["/stages/user_write/", &runtime::path_param(&stage_uuid), "/"].concat(),
-            "application/json",
-            runtime::Auth::Token("Bearer"),
-        );
-        Ok(self.client.call(request, error::status_400_403).await?.json()?)
+    ) -> runtime::Call<'a, types::UserWriteStage> {
+        runtime::Call::new(
+            self.client,
+            runtime::Request::new(
+                ::reqwest::Method::GET,
+                ["/stages/user_write/", &runtime::path_param(&stage_uuid), "/"].concat(),
+                "application/json",
+                runtime::Auth::Token("Bearer"),
+            ),
+            error::status_400_403,
+        )
     }
 
     /// UserWriteStage Viewset
@@ -240,19 +260,19 @@ impl<'a> Stages<'a> {
     /// # Errors
     ///
     /// [`Error::ValidationError`] for 400, [`Error::GenericError`] for 403, [`Error::Status`] for any other status; and transport, timeout, decode and request errors as for every operation.
-    pub async fn user_write_update(
+    pub fn user_write_update(
         &self,
         stage_uuid: ::uuid::Uuid,
         body: &types::UserWriteStageRequest,
-    ) -> Result<types::UserWriteStage, Error> {
+    ) -> runtime::Call<'a, types::UserWriteStage> {
         let mut request = runtime::Request::new(
             ::reqwest::Method::PUT,
             ["/stages/user_write/", &runtime::path_param(&stage_uuid), "/"].concat(),
             "application/json",
             runtime::Auth::Token("Bearer"),
         );
-        request.json(body)?;
-        Ok(self.client.call(request, error::status_400_403).await?.json()?)
+        request.json(body);
+        runtime::Call::new(self.client, request, error::status_400_403)
     }
 
     /// UserWriteStage Viewset
@@ -262,17 +282,20 @@ impl<'a> Stages<'a> {
     /// # Errors
     ///
     /// [`Error::ValidationError`] for 400, [`Error::GenericError`] for 403, [`Error::Status`] for any other status; and transport, timeout, decode and request errors as for every operation.
-    pub async fn user_write_destroy(
+    pub fn user_write_destroy(
         &self,
         stage_uuid: ::uuid::Uuid,
-    ) -> Result<(), Error> {
-        let request = runtime::Request::new(
-            ::reqwest::Method::DELETE,
-            ["/stages/user_write/", &runtime::path_param(&stage_uuid), "/"].concat(),
-            "application/json",
-            runtime::Auth::Token("Bearer"),
-        );
-        self.client.call(request, error::status_400_403).await.map(drop)
+    ) -> runtime::Call<'a, (), runtime::NoBody> {
+        runtime::Call::new(
+            self.client,
+            runtime::Request::new(
+                ::reqwest::Method::DELETE,
+                ["/stages/user_write/", &runtime::path_param(&stage_uuid), "/"].concat(),
+                "application/json",
+                runtime::Auth::Token("Bearer"),
+            ),
+            error::status_400_403,
+        )
     }
 
     /// UserWriteStage Viewset
@@ -282,18 +305,18 @@ impl<'a> Stages<'a> {
     /// # Errors
     ///
     /// [`Error::ValidationError`] for 400, [`Error::GenericError`] for 403, [`Error::Status`] for any other status; and transport, timeout, decode and request errors as for every operation.
-    pub async fn user_write_partial_update(
+    pub fn user_write_partial_update(
         &self,
         stage_uuid: ::uuid::Uuid,
         body: &types::PatchedUserWriteStageRequest,
-    ) -> Result<types::UserWriteStage, Error> {
+    ) -> runtime::Call<'a, types::UserWriteStage> {
         let mut request = runtime::Request::new(
             ::reqwest::Method::PATCH,
             ["/stages/user_write/", &runtime::path_param(&stage_uuid), "/"].concat(),
             "application/json",
             runtime::Auth::Token("Bearer"),
         );
-        request.json(body)?;
-        Ok(self.client.call(request, error::status_400_403).await?.json()?)
+        request.json(body);
+        runtime::Call::new(self.client, request, error::status_400_403)
     }
 }

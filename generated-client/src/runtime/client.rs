@@ -226,7 +226,11 @@ impl Client {
             body,
             accept,
             auth,
+            invalid,
         } = request;
+        if let Some(error) = invalid {
+            return Err(error.into());
+        }
         // A path parameter of `.` or `..` would be resolved away by the URL
         // parser and change the route: refuse it.
         if path.split('/').any(|segment| segment == "." || segment == "..") {

@@ -133,12 +133,12 @@ where
     P: DeserializeOwned + 'a,
     T: DeserializeOwned + Send + 'a,
     E: From<Failure> + Send + 'a,
-    R: FnMut(i64) -> Result<Request, E> + Send + 'a,
+    R: FnMut(i64) -> Request + Send + 'a,
 {
     paginate(first, move |page| {
         let request = request(page);
         async move {
-            let response = client.call(request?, error).await?;
+            let response = client.call(request, error).await?;
             let [results, pagination, next] = keys;
             Page::decode(&response, split, results, pagination, next)
         }

@@ -66,6 +66,11 @@ pub fn path_param<T: ParamValue + ?Sized>(value: &T) -> String {
 }
 
 /// A request being assembled by an operation.
+///
+/// Building never fails on the spot: the first thing that cannot be sent (a
+/// header value with a line break, a body that does not serialize) is kept
+/// and returned when the request is sent, so an operation builds its
+/// request without a `?` per parameter.
 #[derive(Debug)]
 pub struct Request {
     pub(super) method: Method,
@@ -76,6 +81,7 @@ pub struct Request {
     pub(super) body: Body,
     pub(super) accept: &'static str,
     pub(super) auth: Auth,
+    pub(super) invalid: Option<RequestError>,
 }
 
 /// A request body, encoded.
@@ -99,7 +105,19 @@ impl Request {
             body: Body::None,
             accept,
             auth,
+            invalid: None,
         }
+    }
+
+    /// Marks the request as one that cannot be sent; the first reason is
+    /// the one reported.
+    pub fn reject(&mut self, error: RequestError) {
+        self.invalid.get_or_insert(error);
+    }
+
+    /// Why the request cannot be sent, if it cannot.
+    pub fn invalid(&self) -> Option<&RequestError> {
+        self.invalid.as_ref()
     }
 
     /// Adds `name=value` to the query string.
@@ -159,19 +177,20 @@ impl Request {
     }
 
     /// Sets a header parameter. A value that is not a valid header value
-    /// (a line break, a control character) is an error, never sent.
-    pub fn header<T: ParamValue + ?Sized>(&mut self, name: &'static str, value: &T) -> Result<(), Failure> {
+    /// (a line break, a control character) makes the request invalid: it is
+    /// never sent.
+    pub fn header<T: ParamValue + ?Sized>(&mut self, name: &str, value: &T) {
         let mut raw = String::new();
         value.write_param(&mut raw);
-        let value = HeaderValue::from_str(&raw).map_err(|_| {
-            RequestError::new(format!(
+        let Ok(value) = HeaderValue::from_str(&raw) else {
+            return self.reject(RequestError::new(format!(
                 "the value of header `{name}` contains characters a header cannot carry"
-            ))
-        })?;
-        let name = HeaderName::from_bytes(name.as_bytes())
-            .map_err(|_| RequestError::new(format!("`{name}` is not a valid header name")))?;
+            )));
+        };
+        let Ok(name) = HeaderName::from_bytes(name.as_bytes()) else {
+            return self.reject(RequestError::new(format!("`{name}` is not a valid header name")));
+        };
         self.headers.insert(name, value);
-        Ok(())
     }
 
     /// Adds a cookie parameter.
@@ -187,56 +206,39 @@ impl Request {
     }
 
     /// Sends `body` as JSON.
-    pub fn json<T: Serialize + ?Sized>(&mut self, body: &T) -> Result<(), Failure> {
-        let bytes = serde_json::to_vec(body)
-            .map_err(|e| RequestError::new(format!("the body does not serialize: {e}")))?;
-        self.body = Body::Bytes {
-            content_type: "application/json",
-            bytes: bytes.into(),
-        };
-        Ok(())
+    pub fn json<T: Serialize + ?Sized>(&mut self, body: &T) {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => {
+                self.body = Body::Bytes {
+                    content_type: "application/json",
+                    bytes: bytes.into(),
+                }
+            }
+            Err(e) => self.reject(RequestError::new(format!("the body does not serialize: {e}"))),
+        }
     }
 
     /// Sends `body` as `application/x-www-form-urlencoded`; its properties
     /// must be scalars or lists of scalars.
-    pub fn form<T: Serialize + ?Sized>(&mut self, body: &T) -> Result<(), Failure> {
-        let value = serde_json::to_value(body)
-            .map_err(|e| RequestError::new(format!("the body does not serialize: {e}")))?;
-        let serde_json::Value::Object(object) = value else {
-            return Err(RequestError::new("a form body must be an object").into());
-        };
-        let mut encoded = Request::new(Method::POST, String::new(), "", Auth::None);
-        for (name, value) in &object {
-            let values = match value {
-                serde_json::Value::Array(items) => items.iter().collect(),
-                other => vec![other],
-            };
-            for value in values {
-                match value {
-                    serde_json::Value::Null => {}
-                    serde_json::Value::String(text) => encoded.push_query(name, text),
-                    serde_json::Value::Bool(_) | serde_json::Value::Number(_) => {
-                        encoded.push_query(name, &value.to_string())
-                    }
-                    _ => {
-                        return Err(RequestError::new(format!(
-                            "form property `{name}` is not a scalar"
-                        ))
-                        .into())
-                    }
+    pub fn form<T: Serialize + ?Sized>(&mut self, body: &T) {
+        match form_body(body) {
+            Ok(bytes) => {
+                self.body = Body::Bytes {
+                    content_type: "application/x-www-form-urlencoded",
+                    bytes,
                 }
             }
+            Err(error) => self.reject(error),
         }
-        self.body = Body::Bytes {
-            content_type: "application/x-www-form-urlencoded",
-            bytes: encoded.query.into_bytes().into(),
-        };
-        Ok(())
     }
 
-    /// Sends a `multipart/form-data` body.
-    pub fn multipart(&mut self, form: Multipart) {
-        self.body = Body::Multipart(form);
+    /// Sends a `multipart/form-data` body; a form that could not be built
+    /// makes the request invalid.
+    pub fn multipart(&mut self, form: Result<Multipart, RequestError>) {
+        match form {
+            Ok(form) => self.body = Body::Multipart(form),
+            Err(error) => self.reject(error),
+        }
     }
 
     /// Sends raw bytes (or text) of the given media type.
@@ -246,6 +248,37 @@ impl Request {
             bytes: bytes.into(),
         };
     }
+}
+
+/// A form body's encoding.
+fn form_body<T: Serialize + ?Sized>(body: &T) -> Result<Bytes, RequestError> {
+    let value = serde_json::to_value(body)
+        .map_err(|e| RequestError::new(format!("the body does not serialize: {e}")))?;
+    let serde_json::Value::Object(object) = value else {
+        return Err(RequestError::new("a form body must be an object"));
+    };
+    let mut encoded = Request::new(Method::POST, String::new(), "", Auth::None);
+    for (name, value) in &object {
+        let values = match value {
+            serde_json::Value::Array(items) => items.iter().collect(),
+            other => vec![other],
+        };
+        for value in values {
+            match value {
+                serde_json::Value::Null => {}
+                serde_json::Value::String(text) => encoded.push_query(name, text),
+                serde_json::Value::Bool(_) | serde_json::Value::Number(_) => {
+                    encoded.push_query(name, &value.to_string())
+                }
+                _ => {
+                    return Err(RequestError::new(format!(
+                        "form property `{name}` is not a scalar"
+                    )))
+                }
+            }
+        }
+    }
+    Ok(encoded.query.into_bytes().into())
 }
 
 /// A complete response: status, headers and the whole body.

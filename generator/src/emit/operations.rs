@@ -1,11 +1,17 @@
-//! The `apis` module: a module per tag, an async method per operation.
+//! The `apis` module: a module per tag, a method per operation.
 //!
 //! `client.stages()` gives the `stages` tag's operations. Each method takes
 //! its path parameters in template order, then a `...Params` struct with
 //! the query, header and cookie parameters (with `Default` when all are
-//! optional), then the body; it returns the success type or the crate's
-//! `Error`, chosen by status code. A paginated list also gets a
-//! `..._stream` method that walks every page.
+//! optional), then the body; it builds the request and returns a
+//! `runtime::Call`, which sends it when awaited and gives the success type
+//! or the crate's `Error`, chosen by status code. A paginated list also
+//! gets a `..._stream` method that walks every page.
+//!
+//! The methods are not `async`: one generic future in the runtime does the
+//! sending for all of them, so the crate compiles no state machine per
+//! operation, and a response type's decoding is compiled only where a
+//! program awaits an operation that returns it.
 
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
@@ -25,18 +31,27 @@ struct Ctx<'a> {
     api: &'a Api,
     names: &'a Names,
     writer: TypeWriter<'a>,
+    /// Whether the module imports the crate's `Error` (doc links need a
+    /// path to it when it does not, and must not have one when it does).
+    error_in_scope: bool,
 }
 
-/// The items of one tag's module. It imports `error`, `runtime`, `Error`
-/// and (when it names any) `types` from the crate root, so the code below
-/// reads `types::Invitation`, `runtime::Request`.
+/// The items of one tag's module. It imports `error`, `runtime`, and when
+/// its code names them `types` and `Error` from the crate root, so the code
+/// below reads `types::Invitation`, `runtime::Request`.
 pub fn tag_module(api: &Api, names: &Names, selection: &Selection, tag: usize) -> TokenStream {
     let types_path = quote! { types:: };
     let types_used = std::cell::Cell::new(false);
+    let in_module =
+        |index: &usize| names.operations[*index].tag == tag && selection.operations[*index];
+    let error_in_scope = (0..api.operations.len())
+        .filter(in_module)
+        .any(|index| names_error(&api.operations[index], &names.operations[index]));
     let ctx = Ctx {
         api,
         names,
         writer: TypeWriter::recording(names, &types_path, &types_used),
+        error_in_scope,
     };
     let tag_names = &names.tags[tag];
     let api_struct = ident(&tag_names.api);
@@ -53,21 +68,16 @@ pub fn tag_module(api: &Api, names: &Names, selection: &Selection, tag: usize) -
 
     let mut params_structs = Vec::new();
     let mut methods = Vec::new();
-    for (index, operation) in api.operations.iter().enumerate() {
-        let op_names = &names.operations[index];
-        if op_names.tag != tag || !selection.operations[index] {
-            continue;
-        }
-        let generated = operation_items(&ctx, operation, op_names, &tag_names.api);
+    for index in (0..api.operations.len()).filter(in_module) {
+        let operation = &api.operations[index];
+        let generated = operation_items(&ctx, operation, &names.operations[index], &tag_names.api);
         params_structs.extend(generated.types);
         methods.push(generated.methods);
     }
 
-    let imports = if types_used.get() {
-        quote! { use super::super::{error, runtime, types, Error}; }
-    } else {
-        quote! { use super::super::{error, runtime, Error}; }
-    };
+    let types = types_used.get().then(|| quote! { types, });
+    let error = error_in_scope.then(|| quote! { Error, });
+    let imports = quote! { use super::super::{error, runtime, #types #error}; };
     quote! {
         #imports
 
@@ -97,6 +107,16 @@ struct OperationItems {
     /// Its params struct and response enum, when it has them.
     types: Vec<TokenStream>,
     methods: TokenStream,
+}
+
+/// Whether an operation's code names the crate's `Error`: a stream's items
+/// and a response enum's decoder do; a `Call` implies it for the rest.
+fn names_error(op: &Operation, names: &OperationNames) -> bool {
+    let streamed = op.paging.is_some()
+        && names.request_fn.is_some()
+        && names.stream.is_some()
+        && names.params_struct.is_some();
+    streamed || names.response_enum.is_some()
 }
 
 /// A function argument of the operation's method.
@@ -159,28 +179,25 @@ fn operation_items(
     if let Some((_, statement)) = &body {
         statements.push(statement.clone());
     }
-    let binding = if statements.is_empty() {
-        quote! { let request }
-    } else {
-        quote! { let mut request }
+    let new_request = quote! {
+        runtime::Request::new(::reqwest::Method::#method_token, #path, #accept, #auth)
     };
-    let build = quote! {
-        #binding = runtime::Request::new(::reqwest::Method::#method_token, #path, #accept, #auth);
-        #(#statements)*
+    // Statements that build `request`, and the expression that is then the
+    // request: with no parameter to add, the constructor alone.
+    let (build, request) = if statements.is_empty() {
+        (TokenStream::new(), new_request)
+    } else {
+        let build = quote! {
+            let mut request = #new_request;
+            #(#statements)*
+        };
+        (build, quote! { request })
     };
 
-    // Sending it and reading the response: one shared helper per kind of body.
-    let (return_type, decode) = success_handling(ctx, op, names);
+    // Sending it and reading the response: the runtime's one `Call`, its
+    // decoder picked by type.
+    let return_type = call_type(ctx, op, names);
     let error_fn = ident(&ctx.names.error_fns[op.error_table]);
-    let call = quote! { self.client.call(request, error::#error_fn).await };
-    let send = match decode {
-        Decode::Json => quote! { Ok(#call?.json()?) },
-        Decode::JsonIfAny => quote! { Ok(#call?.json_if_any()?) },
-        Decode::Text => quote! { Ok(#call?.text()?) },
-        Decode::Bytes => quote! { Ok(#call?.into_bytes()) },
-        Decode::Nothing => quote! { #call.map(drop) },
-        Decode::ByStatus => by_status_send(op, names, &call),
-    };
     let doc = method_docs(ctx, op).to_tokens();
     let argument_list: Vec<TokenStream> = arguments
         .iter()
@@ -216,15 +233,14 @@ fn operation_items(
                 },
             );
             quote! {
-                fn #request_fn(#(#argument_list),*) -> Result<runtime::Request, Error> {
+                fn #request_fn(#(#argument_list),*) -> runtime::Request {
                     #build
-                    Ok(request)
+                    #request
                 }
 
                 #doc
-                pub async fn #method(&self, #(#argument_list),*) -> Result<#return_type, Error> {
-                    let request = Self::#request_fn(#(#argument_names),*)?;
-                    #send
+                pub fn #method(&self, #(#argument_list),*) -> #return_type {
+                    runtime::Call::new(self.client, Self::#request_fn(#(#argument_names),*), error::#error_fn)
                 }
 
                 #stream_method
@@ -232,19 +248,17 @@ fn operation_items(
         }
         _ => quote! {
             #doc
-            pub async fn #method(&self, #(#argument_list),*) -> Result<#return_type, Error> {
+            pub fn #method(&self, #(#argument_list),*) -> #return_type {
                 #build
-                #send
+                runtime::Call::new(self.client, #request, error::#error_fn)
             }
         },
     };
     let response_enum = names.response_enum.as_deref().map(|name| {
-        response_enum_item(
-            ctx,
-            op,
-            name,
-            &format!("{api_struct}::{}", names.method.name()),
-        )
+        let method = format!("{api_struct}::{}", names.method.name());
+        let item = response_enum_item(ctx, op, name, &method);
+        let decoder = by_status_decoder(op, name);
+        quote! { #item #decoder }
     });
     OperationItems {
         types: params_struct.into_iter().chain(response_enum).collect(),
@@ -337,10 +351,10 @@ fn parameter_statement(ctx: &Ctx<'_>, parameter: &Parameter, field: &Ident) -> T
         (ParamLocation::Query, false, false) => {
             quote! { request.query_opt(#wire, params.#field.as_ref()); }
         }
-        (ParamLocation::Header, _, true) => quote! { request.header(#wire, &params.#field)?; },
+        (ParamLocation::Header, _, true) => quote! { request.header(#wire, &params.#field); },
         (ParamLocation::Header, _, false) => quote! {
             if let Some(value) = &params.#field {
-                request.header(#wire, value)?;
+                request.header(#wire, value);
             }
         },
         (ParamLocation::Cookie, _, true) => quote! { request.cookie(#wire, &params.#field); },
@@ -364,9 +378,9 @@ pub(super) fn body_is_borrowed(content: &Content) -> bool {
 fn body_argument(ctx: &Ctx<'_>, content: &Content) -> (TokenStream, TokenStream) {
     let ty = ctx.writer.body(content);
     let send = match content {
-        Content::Json(_) => quote! { request.json(body)?; },
-        Content::Multipart(_) => quote! { request.multipart(body.into_multipart()?); },
-        Content::Form(_) => quote! { request.form(body)?; },
+        Content::Json(_) => quote! { request.json(body); },
+        Content::Multipart(_) => quote! { request.multipart(body.into_multipart()); },
+        Content::Form(_) => quote! { request.form(body); },
         Content::Text => quote! { request.raw("text/plain; charset=utf-8", body); },
         Content::Binary | Content::Empty => {
             quote! { request.raw("application/octet-stream", body); }
@@ -379,33 +393,20 @@ fn body_argument(ctx: &Ctx<'_>, content: &Content) -> (TokenStream, TokenStream)
     }
 }
 
-/// How a success response is read.
-#[derive(Clone, Copy)]
-enum Decode {
-    Json,
-    JsonIfAny,
-    Text,
-    Bytes,
-    Nothing,
-    ByStatus,
-}
-
-/// The return type, and how to read a success response into it.
-fn success_handling(
-    ctx: &Ctx<'_>,
-    op: &Operation,
-    names: &OperationNames,
-) -> (TokenStream, Decode) {
-    let decode = match op.returns() {
-        Returns::Nothing => Decode::Nothing,
-        Returns::Json(_) => Decode::Json,
-        Returns::JsonIfAny(_) => Decode::JsonIfAny,
-        Returns::Text(_) => Decode::Text,
-        Returns::Bytes(_) => Decode::Bytes,
-        Returns::ByStatus => Decode::ByStatus,
+/// The `runtime::Call` an operation's method returns: the success type,
+/// and the runtime's decoder for its body (JSON, the default, goes unsaid).
+fn call_type(ctx: &Ctx<'_>, op: &Operation, names: &OperationNames) -> TokenStream {
+    let returns = op.returns();
+    let success = ctx.writer.returns(returns, names.response_enum.as_deref());
+    let decoder = match returns {
+        Returns::Json(_) => return quote! { runtime::Call<'a, #success> },
+        Returns::Nothing => quote! { runtime::NoBody },
+        Returns::JsonIfAny(_) => quote! { runtime::JsonIfAny },
+        Returns::Text(_) => quote! { runtime::Text },
+        Returns::Bytes(_) => quote! { runtime::Binary },
+        Returns::ByStatus => quote! { runtime::ByStatus },
     };
-    let response_enum = names.response_enum.as_deref();
-    (ctx.writer.returns(op.returns(), response_enum), decode)
+    quote! { runtime::Call<'a, #success, #decoder> }
 }
 
 /// The variant of an operation's response enum for a success status.
@@ -452,10 +453,11 @@ fn response_enum_item(ctx: &Ctx<'_>, op: &Operation, name: &str, method: &str) -
     }
 }
 
-/// Reads a success response into the response enum's variant for its
-/// status; a 2xx the operation does not declare is [`Error::Status`].
-fn by_status_send(op: &Operation, names: &OperationNames, call: &TokenStream) -> TokenStream {
-    let name = names.response_enum.as_deref().map(ident);
+/// The decoder that reads a success response into the response enum's
+/// variant for its status; a 2xx the operation does not declare is
+/// [`Error::Status`].
+fn by_status_decoder(op: &Operation, name: &str) -> TokenStream {
+    let name = ident(name);
     let mut arms = Vec::new();
     let mut range = None;
     for response in op.responses.iter().filter(|r| r.status.is_success()) {
@@ -481,11 +483,24 @@ fn by_status_send(op: &Operation, names: &OperationNames, call: &TokenStream) ->
         None => quote! { _ => Err(Error::Status(response.into_status_error())), },
     };
     quote! {
-        let response = #call?;
-        match response.status() {
-            #(#arms)*
-            #fallback
+        impl runtime::Decoder<#name> for runtime::ByStatus {
+            fn decode(response: runtime::Response) -> Result<#name, Error> {
+                match response.status() {
+                    #(#arms)*
+                    #fallback
+                }
+            }
         }
+    }
+}
+
+/// A doc link to a variant of the crate's `Error`; by path where the
+/// module does not import it.
+fn error_link(ctx: &Ctx<'_>, variant: &str) -> String {
+    if ctx.error_in_scope {
+        format!("[`Error::{variant}`]")
+    } else {
+        format!("[`Error::{variant}`](super::super::Error::{variant})")
     }
 }
 
@@ -534,10 +549,13 @@ fn method_docs(ctx: &Ctx<'_>, op: &Operation) -> DocBuilder {
     }
     let mut errors: Vec<String> = by_variant
         .iter()
-        .map(|(variant, statuses)| format!("[`Error::{variant}`] for {}", statuses.join(" or ")))
+        .map(|(variant, statuses)| {
+            format!("{} for {}", error_link(ctx, variant), statuses.join(" or "))
+        })
         .collect();
     errors.push(format!(
-        "[`Error::Status`] for {}",
+        "{} for {}",
+        error_link(ctx, "Status"),
         if errors.is_empty() {
             "any status but success"
         } else if table.iter().any(|error| error.status == Status::Default) {

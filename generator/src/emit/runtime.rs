@@ -26,6 +26,12 @@ pub const RUNTIME_ROOT: &str = include_str!("../../runtime/mod.rs");
 /// The runtime's submodules, in declaration order.
 pub const RUNTIME_FILES: &[RuntimeFile] = &[
     RuntimeFile {
+        name: "call",
+        public: false,
+        doc: "One operation's request, sent when awaited, and how its answer is read.",
+        source: include_str!("../../runtime/call.rs"),
+    },
+    RuntimeFile {
         name: "client",
         public: false,
         doc: "The client: base URL, credentials, timeouts, retries, sending.",

@@ -48,7 +48,7 @@ pub struct InvitationInvitationsListParams {
 impl<'a> Stages<'a> {
     fn invitation_invitations_list_request(
         params: &InvitationInvitationsListParams,
-    ) -> Result<runtime::Request, Error> {
+    ) -> runtime::Request {
         let mut request = runtime::Request::new(
             ::reqwest::Method::GET,
             String::from("/stages/invitation/invitations/"),
@@ -63,7 +63,7 @@ impl<'a> Stages<'a> {
         request.query_opt("page", params.page.as_ref());
         request.query_opt("page_size", params.page_size.as_ref());
         request.query_opt("search", params.search.as_ref());
-        Ok(request)
+        request
     }
 
     /// Invitation Viewset
@@ -73,17 +73,14 @@ impl<'a> Stages<'a> {
     /// # Errors
     ///
     /// [`Error::ValidationError`] for 400, [`Error::GenericError`] for 403, [`Error::Status`] for any other status; and transport, timeout, decode and request errors as for every operation.
-    pub async fn invitation_invitations_list(
+    pub fn invitation_invitations_list(
         &self,
         params: &InvitationInvitationsListParams,
-    ) -> Result<types::PaginatedInvitationList, Error> {
-        let request = Self::invitation_invitations_list_request(params)?;
-        Ok(
-            self
-                .client
-                .call(request, error::status_400_validation_error_403_generic_error)
-                .await?
-                .json()?,
+    ) -> runtime::Call<'a, types::PaginatedInvitationList> {
+        runtime::Call::new(
+            self.client,
+            Self::invitation_invitations_list_request(params),
+            error::status_400_validation_error_403_generic_error,
         )
     }
 
