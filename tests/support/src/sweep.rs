@@ -134,7 +134,7 @@ pub fn plan_calls(model: &Model, plan: &Plan) -> Calls {
     }
     for follow in &plan.follows {
         let list_call = operation_call(model, follow.list, Vec::new());
-        let _ = writeln!(calls.code, "        match Box::pin({list_call}).await {{");
+        let _ = writeln!(calls.code, "        match {list_call}.await {{");
         let _ = writeln!(
             calls.code,
             "            Ok(page) => for item in page.results.iter().take({PER_LIST}) {{"
@@ -163,12 +163,13 @@ pub fn plan_calls(model: &Model, plan: &Plan) -> Calls {
 }
 
 /// One statement that makes `call` and records its outcome for `id` with
-/// the helper `recorder`. Each call's future is boxed: five hundred of them
-/// inline would make one future too large for a thread's stack.
+/// the helper `recorder`. Awaiting a `Call` boxes its future, so five
+/// hundred of them do not make the sweep's own future too large for a
+/// thread's stack.
 fn record_statement(code: &mut String, indent: usize, recorder: &str, id: &str, call: &str) {
     let _ = writeln!(
         code,
-        "{:indent$}{recorder}(&mut tally, {id:?}, Box::pin({call}).await.map(|_| ()));",
+        "{:indent$}{recorder}(&mut tally, {id:?}, {call}.await.map(|_| ()));",
         ""
     );
 }
