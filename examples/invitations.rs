@@ -1,5 +1,6 @@
-//! Lists invitations, creates one, changes it with a PATCH, walks every
-//! invitation page by page, and deletes the one it made. `scripts/test-all`
+//! Lists invitations, creates one, changes it with a PATCH, fetches it
+//! again with a timeout and header of its own, walks every invitation page
+//! by page, and deletes the one it made. `scripts/test-all`
 //! runs it against a real authentik.
 //!
 //! ```sh
@@ -67,6 +68,22 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     assert_eq!(
         updated.name, created.name,
         "fields left out stay as they were"
+    );
+
+    // One call with its own timeout and request id, answering with the
+    // response (status, headers, raw body) beside the decoded value.
+    let answer = stages
+        .invitation_invitations_retrieve(created.pk)
+        .timeout(std::time::Duration::from_secs(5))
+        .header("X-Request-Id", "invitations-example")
+        .with_response()
+        .await?;
+    assert_eq!(answer.value.pk, created.pk);
+    println!(
+        "fetched it again: status {}, {} body bytes, {:?}",
+        answer.status,
+        answer.body.len(),
+        answer.headers.get("content-type")
     );
 
     // Every invitation, fetched page by page as the stream is read.

@@ -197,6 +197,63 @@ async fn idempotent_requests_are_retried_when_asked_and_others_are_not() {
     assert_eq!(server.requests(), 1);
 }
 
+#[tokio::test]
+async fn one_call_can_have_its_own_retry_policy_and_timeout() {
+    let policy = RetryPolicy {
+        base_delay: Duration::from_millis(20),
+        ..RetryPolicy::idempotent(1)
+    };
+    // The client does not retry; this call does, once.
+    let server = FaultServer::start(vec![
+        Behaviour::json(503, "{}"),
+        Behaviour::json(200, INVITATION),
+    ]);
+    let client = client(&server);
+    client
+        .stages()
+        .invitation_invitations_retrieve(UUID.parse().expect("uuid"))
+        .retry(policy)
+        .await
+        .expect("the retry succeeds");
+    assert_eq!(server.requests(), 2);
+
+    // A client that retries, and one call that must not.
+    let server = FaultServer::start(vec![
+        Behaviour::json(503, "{}"),
+        Behaviour::json(200, INVITATION),
+    ]);
+    let retrying = Client::builder(&server.url)
+        .token(TOKEN)
+        .retry(policy)
+        .build()
+        .expect("client");
+    let error = retrying
+        .stages()
+        .invitation_invitations_retrieve(UUID.parse().expect("uuid"))
+        .retry(RetryPolicy::NONE)
+        .await
+        .expect_err("not retried");
+    assert_eq!(error.status(), Some(503));
+    assert_eq!(server.requests(), 1);
+
+    // A stalled answer: the call's 200 ms, not the client's 30 s.
+    let server = FaultServer::start(vec![Behaviour::Stall]);
+    let patient = Client::new(&server.url, TOKEN).expect("client");
+    let started = Instant::now();
+    let error = patient
+        .stages()
+        .invitation_invitations_retrieve(UUID.parse().expect("uuid"))
+        .timeout(Duration::from_millis(200))
+        .await
+        .expect_err("times out");
+    assert!(matches!(error, Error::Timeout(_)), "{error:?}");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "took {:?}",
+        started.elapsed()
+    );
+}
+
 #[test]
 fn the_token_is_not_in_debug_output() {
     let builder = Client::builder("https://authentik.example.com").token(TOKEN);

@@ -221,6 +221,40 @@ async fn one_bad_item_costs_only_itself() {
 }
 
 #[tokio::test]
+async fn one_call_carries_its_own_header_and_answers_with_its_response() {
+    let recorder = Recorder::start(1, 200, &invitation());
+    let client = client(&recorder);
+    let answer = client
+        .stages()
+        .invitation_invitations_retrieve(UUID.parse().expect("uuid"))
+        .header("X-Request-Id", "req-7")
+        .with_response()
+        .await
+        .expect("decodes");
+    assert_eq!(answer.status, 200);
+    let content_type = answer
+        .headers
+        .get("content-type")
+        .map(|v| v.to_str().expect("ascii"));
+    assert_eq!(content_type, Some("application/json"));
+    assert_eq!(&answer.body[..], invitation().as_bytes());
+    assert_eq!(answer.value.name, "x");
+    let request = recorder.next();
+    assert_eq!(request.header("x-request-id"), Some("req-7"));
+    assert_eq!(request.header("authorization"), Some("Bearer a-test-token"));
+
+    // A value that would add a header of its own is refused, never sent
+    // (the recorder answers one request only).
+    let error = client
+        .stages()
+        .invitation_invitations_retrieve(UUID.parse().expect("uuid"))
+        .header("X-Request-Id", "a\r\nX-Injected: 1")
+        .await
+        .expect_err("refused");
+    assert!(matches!(error, Error::Request(_)), "{error:?}");
+}
+
+#[tokio::test]
 async fn a_silent_server_times_out_and_a_closed_port_is_a_transport_error() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let url = format!("http://{}", listener.local_addr().expect("address"));

@@ -2,11 +2,14 @@ use std::fmt;
 use std::future::{Future, IntoFuture};
 use std::marker::PhantomData;
 use std::pin::Pin;
+use std::time::Duration;
 
+use bytes::Bytes;
+use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 
 use super::super::Error;
-use super::client::Client;
+use super::client::{Client, RetryPolicy};
 use super::request::{Request, Response};
 
 /// One operation's request, built and ready to send; `.await` sends it and
@@ -18,6 +21,11 @@ use super::request::{Request, Response};
 /// a line break, a body that does not serialize) is reported when the call
 /// is awaited, as [`Error::Request`]. `D` says how the success response is
 /// read ([`Json`] unless the operation declares another media type).
+///
+/// Before it is awaited, a call can be given its own timeout, headers and
+/// retry policy ([`Call::timeout`], [`Call::header`], [`Call::retry`]), and
+/// asked for the response's status and headers beside the value
+/// ([`Call::with_response`]).
 ///
 /// Awaiting boxes the future; [`Call::send`] gives it unboxed, for
 /// `tokio::spawn` and the `futures` combinators, which want a `Future`.
@@ -48,6 +56,42 @@ impl<'a, T, D: Decoder<T>> Call<'a, T, D> {
     /// The request as built so far.
     pub fn request(&self) -> &Request {
         &self.request
+    }
+
+    /// How long this call may take, from connecting to the last byte of
+    /// the response, in place of the client's timeout; every attempt gets
+    /// the whole of it.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.request.timeout(timeout);
+        self
+    }
+
+    /// Sends one more header with this call (a request id, say); it
+    /// replaces a header parameter of the same name. A value with a line
+    /// break or another character a header cannot carry makes the call
+    /// fail with [`Error::Request`], unsent.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.request.header(name, value);
+        self
+    }
+
+    /// When to retry this call, in place of the client's policy (the
+    /// policy's rules about methods hold: POST and PATCH only with
+    /// [`RetryPolicy::non_idempotent`]).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.request.retry(policy);
+        self
+    }
+
+    /// The same call, answering with the response's status, headers and raw
+    /// body beside the decoded value.
+    pub fn with_response(self) -> Call<'a, Answer<T>, WithResponse<D>> {
+        Call {
+            client: self.client,
+            request: self.request,
+            error: self.error,
+            decode: PhantomData,
+        }
     }
 
     /// Sends the request and decodes the answer: what `.await` does, as an
@@ -138,5 +182,40 @@ impl Decoder<Vec<u8>> for Binary {
 impl Decoder<()> for NoBody {
     fn decode(_: Response) -> Result<(), Error> {
         Ok(())
+    }
+}
+
+/// A decoded value with the response it came in: what
+/// [`Call::with_response`] answers.
+#[derive(Debug, Clone)]
+pub struct Answer<T> {
+    /// The HTTP status code (any 2xx).
+    pub status: u16,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The raw body, shared with nothing copied.
+    pub body: Bytes,
+    /// The body, decoded as the operation declares.
+    pub value: T,
+}
+
+/// Reads the response as `D` does and keeps status, headers and body.
+#[derive(Debug)]
+pub struct WithResponse<D> {
+    decoder: PhantomData<fn() -> D>,
+}
+
+impl<T, D: Decoder<T>> Decoder<Answer<T>> for WithResponse<D> {
+    fn decode(response: Response) -> Result<Answer<T>, Error> {
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.body().clone();
+        let value = D::decode(response)?;
+        Ok(Answer {
+            status,
+            headers,
+            body,
+            value,
+        })
     }
 }

@@ -165,8 +165,8 @@ impl Client {
         // A token sent in the query string is part of the URL, which
         // reqwest's errors repeat: those must leave the URL out.
         let secret_url = self.inner.token.is_some() && matches!(request.auth, Auth::QueryKey(_));
+        let retry = request.retry.unwrap_or(self.inner.retry);
         let mut pending = self.build(request)?;
-        let retry = self.inner.retry;
         let mut attempt = 0;
         loop {
             let again = if attempt < retry.max_retries && retry.allows(pending.method()) {
@@ -224,6 +224,8 @@ impl Client {
             accept,
             auth,
             invalid,
+            timeout,
+            retry: _,
         } = request;
         if let Some(error) = invalid {
             return Err(error.into());
@@ -297,7 +299,7 @@ impl Client {
                 .body(bytes),
             Body::Multipart(form) => builder.multipart(form.into_form().map_err(RequestError::new)?),
         };
-        if let Some(timeout) = self.inner.timeout {
+        if let Some(timeout) = timeout.or(self.inner.timeout) {
             builder = builder.timeout(timeout);
         }
         builder

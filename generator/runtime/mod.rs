@@ -1,4 +1,6 @@
-pub use self::call::{Binary, ByStatus, Call, Decoder, Json, JsonIfAny, NoBody, Text};
+pub use self::call::{
+    Answer, Binary, ByStatus, Call, Decoder, Json, JsonIfAny, NoBody, Text, WithResponse,
+};
 pub use self::client::{http_client_builder, Client, ClientBuilder, RetryPolicy};
 pub use self::enums::deserialize_enum;
 pub use self::error::{

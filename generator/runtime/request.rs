@@ -1,4 +1,5 @@
 use std::fmt::Write as _;
+use std::time::Duration;
 
 use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
@@ -6,6 +7,7 @@ use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use super::client::RetryPolicy;
 use super::error::{DecodeError, Failure, RequestError, StatusError};
 use super::multipart::Multipart;
 use super::param::ParamValue;
@@ -79,6 +81,8 @@ pub struct Request {
     pub(super) accept: &'static str,
     pub(super) auth: Auth,
     pub(super) invalid: Option<RequestError>,
+    pub(super) timeout: Option<Duration>,
+    pub(super) retry: Option<RetryPolicy>,
 }
 
 /// A request body, encoded.
@@ -103,7 +107,19 @@ impl Request {
             accept,
             auth,
             invalid: None,
+            timeout: None,
+            retry: None,
         }
+    }
+
+    /// How long this request may take, in place of the client's timeout.
+    pub fn timeout(&mut self, timeout: Duration) {
+        self.timeout = Some(timeout);
+    }
+
+    /// When to retry this request, in place of the client's policy.
+    pub fn retry(&mut self, policy: RetryPolicy) {
+        self.retry = Some(policy);
     }
 
     /// Marks the request as one that cannot be sent; the first reason is

@@ -13,7 +13,9 @@ mod param;
 mod request;
 pub mod union;
 
-pub use self::call::{Binary, ByStatus, Call, Decoder, Json, JsonIfAny, NoBody, Text};
+pub use self::call::{
+    Answer, Binary, ByStatus, Call, Decoder, Json, JsonIfAny, NoBody, Text, WithResponse,
+};
 pub use self::client::{http_client_builder, Client, ClientBuilder, RetryPolicy};
 pub use self::enums::deserialize_enum;
 pub use self::error::{
