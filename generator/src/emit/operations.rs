@@ -24,7 +24,7 @@ use crate::ir::{
     Api, Auth, Content, Operation, ParamLocation, ParamStyle, Parameter, Returns, Scalar, Shape,
     Status,
 };
-use crate::naming::{Names, OperationNames};
+use crate::naming::{Identifier, Names, OperationNames};
 
 /// What an operation module needs to know about its surroundings.
 struct Ctx<'a> {
@@ -109,14 +109,29 @@ struct OperationItems {
     methods: TokenStream,
 }
 
+/// What a paginated operation's stream method is built from.
+struct Streamed<'o> {
+    paging: &'o Paging,
+    request_fn: &'o Identifier,
+    stream: &'o Identifier,
+    params_struct: &'o str,
+}
+
+/// The stream of a paginated operation, if it has one. Paging needs the
+/// `page` query parameter, so there is a params struct.
+fn streamed<'o>(op: &'o Operation, names: &'o OperationNames) -> Option<Streamed<'o>> {
+    Some(Streamed {
+        paging: op.paging.as_ref()?,
+        request_fn: names.request_fn.as_ref()?,
+        stream: names.stream.as_ref()?,
+        params_struct: names.params_struct.as_deref()?,
+    })
+}
+
 /// Whether an operation's code names the crate's `Error`: a stream's items
 /// and a response enum's decoder do; a `Call` implies it for the rest.
 fn names_error(op: &Operation, names: &OperationNames) -> bool {
-    let streamed = op.paging.is_some()
-        && names.request_fn.is_some()
-        && names.stream.is_some()
-        && names.params_struct.is_some();
-    streamed || names.response_enum.is_some()
+    streamed(op, names).is_some() || names.response_enum.is_some()
 }
 
 /// A function argument of the operation's method.
@@ -204,15 +219,13 @@ fn operation_items(
         .map(|Argument { name, ty }| quote! { #name: #ty })
         .collect();
 
-    let paged = (
-        &op.paging,
-        &names.request_fn,
-        &names.stream,
-        &names.params_struct,
-    );
-    let methods = match paged {
-        // Paging needs the `page` query parameter, so a params struct.
-        (Some(paging), Some(request_fn), Some(stream), Some(params_struct)) => {
+    let methods = match streamed(op, names) {
+        Some(Streamed {
+            paging,
+            request_fn,
+            stream,
+            params_struct,
+        }) => {
             let request_fn = ident(request_fn);
             let stream = ident(stream);
             let params_struct = ident(params_struct);
