@@ -22,6 +22,15 @@ fn client(server: &FaultServer) -> Client {
         .expect("client")
 }
 
+/// A client that retries as `policy` says, with the default timeout.
+fn client_retrying(server: &FaultServer, policy: RetryPolicy) -> Client {
+    Client::builder(&server.url)
+        .token(TOKEN)
+        .retry(policy)
+        .build()
+        .expect("client")
+}
+
 /// Calls one operation and checks what every failure must satisfy: it came
 /// back in time, and neither its message nor its debug form shows the token.
 async fn retrieve(client: &Client) -> Error {
@@ -130,11 +139,7 @@ async fn idempotent_requests_are_retried_when_asked_and_others_are_not() {
         Behaviour::Close,
         Behaviour::json(200, INVITATION),
     ]);
-    let retrying = Client::builder(&server.url)
-        .token(TOKEN)
-        .retry(policy)
-        .build()
-        .expect("client");
+    let retrying = client_retrying(&server, policy);
     retrying
         .stages()
         .invitation_invitations_retrieve(UUID.parse().expect("uuid"))
@@ -147,11 +152,7 @@ async fn idempotent_requests_are_retried_when_asked_and_others_are_not() {
         Behaviour::json(503, "{}"),
         Behaviour::json(201, INVITATION),
     ]);
-    let retrying = Client::builder(&server.url)
-        .token(TOKEN)
-        .retry(policy)
-        .build()
-        .expect("client");
+    let retrying = client_retrying(&server, policy);
     let request = InvitationRequest {
         name: "x".into(),
         expires: Nullable::Absent,
@@ -172,14 +173,13 @@ async fn idempotent_requests_are_retried_when_asked_and_others_are_not() {
         Behaviour::json(503, "{}"),
         Behaviour::json(201, INVITATION),
     ]);
-    let asked = Client::builder(&server.url)
-        .token(TOKEN)
-        .retry(RetryPolicy {
+    let asked = client_retrying(
+        &server,
+        RetryPolicy {
             non_idempotent: true,
             ..policy
-        })
-        .build()
-        .expect("client");
+        },
+    );
     asked
         .stages()
         .invitation_invitations_create(&request)
@@ -222,11 +222,7 @@ async fn one_call_can_have_its_own_retry_policy_and_timeout() {
         Behaviour::json(503, "{}"),
         Behaviour::json(200, INVITATION),
     ]);
-    let retrying = Client::builder(&server.url)
-        .token(TOKEN)
-        .retry(policy)
-        .build()
-        .expect("client");
+    let retrying = client_retrying(&server, policy);
     let error = retrying
         .stages()
         .invitation_invitations_retrieve(UUID.parse().expect("uuid"))
