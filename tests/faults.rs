@@ -262,3 +262,69 @@ fn the_token_is_not_in_debug_output() {
         .expect_err("a token with a line break is refused");
     assert!(!refused.to_string().contains(TOKEN), "{refused}");
 }
+
+/// A page of invitations named `names`, pointing at page `next` (0: none).
+fn invitation_page(names: &[&str], next: i64) -> String {
+    let results: Vec<serde_json::Value> = names
+        .iter()
+        .map(|name| {
+            let mut item: serde_json::Value = serde_json::from_str(INVITATION).expect("json");
+            item["name"] = serde_json::json!(name);
+            item
+        })
+        .collect();
+    serde_json::json!({
+        "pagination": {"next": next, "previous": 0, "count": 6, "current": 1, "total_pages": 3, "start_index": 1, "end_index": 2},
+        "results": results,
+    })
+    .to_string()
+}
+
+#[tokio::test]
+async fn a_stream_stopped_by_an_error_resumes_at_the_page_that_failed() {
+    use authentik_client::apis::stages::InvitationInvitationsListParams;
+    use futures_util::StreamExt;
+
+    let server = FaultServer::start(vec![
+        Behaviour::json(200, &invitation_page(&["a", "b"], 2)),
+        Behaviour::json(503, "{}"),
+        Behaviour::json(200, &invitation_page(&["c", "d"], 3)),
+        Behaviour::json(200, &invitation_page(&["e", "f"], 0)),
+    ]);
+    let client = client(&server);
+    let mut names = Vec::new();
+
+    let mut pages = client
+        .stages()
+        .invitation_invitations_list_stream(&InvitationInvitationsListParams::default());
+    let mut failure = None;
+    while let Some(item) = pages.next().await {
+        match item {
+            Ok(invitation) => names.push(invitation.name),
+            Err(error) => failure = Some(error),
+        }
+    }
+    assert_eq!(failure.and_then(|error| error.status()), Some(503));
+    assert_eq!(names, ["a", "b"]);
+    let resume = pages.failed_page().expect("the failed page");
+    assert_eq!(resume, 2);
+
+    let params = InvitationInvitationsListParams {
+        page: Some(resume),
+        ..Default::default()
+    };
+    let rest: Vec<_> = client
+        .stages()
+        .invitation_invitations_list_stream(&params)
+        .collect()
+        .await;
+    names.extend(rest.into_iter().map(|item| item.expect("decodes").name));
+    assert_eq!(names, ["a", "b", "c", "d", "e", "f"]);
+    let pages_asked: Vec<_> = server
+        .targets()
+        .iter()
+        .map(|target| target.rsplit_once("page=").map(|(_, page)| page.to_owned()))
+        .collect();
+    let expected = ["1", "2", "2", "3"].map(|page| Some(page.to_owned()));
+    assert_eq!(pages_asked, expected);
+}

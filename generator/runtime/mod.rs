@@ -9,6 +9,6 @@ pub use self::error::{
 pub use self::multipart::{FilePart, Multipart};
 pub use self::nullable::Nullable;
 pub use self::object::{required, FieldIndex, Properties};
-pub use self::pagination::{pages, paginate, Page};
+pub use self::pagination::{Page, Pages};
 pub use self::param::ParamValue;
 pub use self::request::{path_param, Auth, ListStyle, Request, Response};

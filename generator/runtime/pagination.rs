@@ -1,9 +1,13 @@
 use std::collections::VecDeque;
+use std::fmt;
 use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
-use futures_util::stream::{self, Stream};
+use futures_util::Stream;
 use serde::de::DeserializeOwned;
 
+use super::super::Error;
 use super::client::Client;
 use super::error::{DecodeError, Failure};
 use super::request::{decode, Request, Response};
@@ -71,73 +75,145 @@ impl<T: DeserializeOwned, E: From<Failure>> Page<T, E> {
     }
 }
 
-/// Walks every page, from `first`, as a stream of items. It follows each
-/// page's `next` while that moves forward, ends after the last page, and
-/// ends after yielding the error of a page that could not be fetched. The
-/// stream is boxed, so it is `Unpin`: `stream.next().await` works as is.
-pub fn paginate<'a, T, E, F, Fut>(first: i64, fetch: F) -> impl Stream<Item = Result<T, E>> + Unpin + Send + 'a
-where
-    T: Send + 'a,
-    E: Send + 'a,
-    F: FnMut(i64) -> Fut + Send + 'a,
-    Fut: Future<Output = Result<Page<T, E>, E>> + Send + 'a,
-{
-    struct State<T, E, F> {
-        next: Option<i64>,
-        buffer: VecDeque<Result<T, E>>,
-        fetch: F,
+/// A request on its way: the one non-generic future every page fetch runs.
+type Fetch<'a> = Pin<Box<dyn Future<Output = Result<Response, Failure>> + Send + 'a>>;
+
+/// Every item of a paginated list operation, page after page, as a stream
+/// (what an operation's `_stream` method returns).
+///
+/// It fetches the page it is given first, then follows each page's next
+/// page while that moves forward; it ends after the last page, and after
+/// yielding the error of a page that could not be fetched. A `200` page
+/// whose items do not all decode yields the ones that do, and an `Err` in
+/// place of each one that does not.
+///
+/// To resume after an error, start a new stream at
+/// [`Pages::failed_page`]: every item before that page has been yielded,
+/// none of that page's items has.
+///
+/// The stream is a plain struct whose `poll_next` is generic, so the code
+/// that decodes a page is compiled only in a program that polls it; it is
+/// `Unpin`, so `stream.next().await` works as is.
+#[must_use = "a stream fetches nothing until it is polled"]
+pub struct Pages<'a, P, T> {
+    client: &'a Client,
+    request: Box<dyn FnMut(i64) -> Request + Send + 'a>,
+    error: fn(Response) -> Error,
+    split: fn(P) -> (Vec<T>, i64),
+    keys: [&'static str; 3],
+    buffer: VecDeque<Result<T, Error>>,
+    next: Option<i64>,
+    fetching: Option<(i64, Fetch<'a>)>,
+    failed: Option<i64>,
+}
+
+impl<'a, P, T> Pages<'a, P, T> {
+    /// Walks the pages from `first`: `request` builds the request for a page
+    /// number; a 2xx response is a page `P`, which `split` turns into its
+    /// items and the next page number (`results` and `pagination.next` of
+    /// authentik's `Paginated*List`, named by `keys` for the item-by-item
+    /// fallback); any other response goes through `error`.
+    pub fn new(
+        client: &'a Client,
+        first: i64,
+        request: impl FnMut(i64) -> Request + Send + 'a,
+        error: fn(Response) -> Error,
+        split: fn(P) -> (Vec<T>, i64),
+        keys: [&'static str; 3],
+    ) -> Self {
+        Self {
+            client,
+            request: Box::new(request),
+            error,
+            split,
+            keys,
+            buffer: VecDeque::new(),
+            next: Some(first),
+            fetching: None,
+            failed: None,
+        }
     }
-    let state = State {
-        next: Some(first),
-        buffer: VecDeque::new(),
-        fetch,
-    };
-    Box::pin(stream::unfold(state, |mut state| async move {
+
+    /// The page whose fetch failed, once the stream has yielded its error
+    /// (and ended): a new stream that starts there yields every item this
+    /// one did not, each once, if the list did not change in between.
+    pub fn failed_page(&self) -> Option<i64> {
+        self.failed
+    }
+}
+
+impl<P: DeserializeOwned, T: DeserializeOwned> Pages<'_, P, T> {
+    /// Judges one fetched page: a 2xx is decoded, anything else is the
+    /// operation's error.
+    fn page(&self, fetched: Result<Response, Failure>) -> Result<Page<T, Error>, Error> {
+        let response = fetched?;
+        if !(200..300).contains(&response.status()) {
+            return Err((self.error)(response));
+        }
+        let [results, pagination, next] = self.keys;
+        Page::decode(&response, self.split, results, pagination, next)
+    }
+}
+
+// No field is pinned: the request in flight is boxed, and everything else
+// is moved freely.
+impl<P, T> Unpin for Pages<'_, P, T> {}
+
+impl<P: DeserializeOwned, T: DeserializeOwned> Stream for Pages<'_, P, T> {
+    type Item = Result<T, Error>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
         loop {
-            if let Some(item) = state.buffer.pop_front() {
-                return Some((item, state));
+            if let Some(item) = this.buffer.pop_front() {
+                return Poll::Ready(Some(item));
             }
-            let page = state.next.take()?;
-            match (state.fetch)(page).await {
+            let (page, fetch) = match &mut this.fetching {
+                Some(fetching) => fetching,
+                None => {
+                    let Some(page) = this.next.take() else {
+                        return Poll::Ready(None);
+                    };
+                    let request = (this.request)(page);
+                    this.fetching
+                        .insert((page, Box::pin(this.client.execute(request))))
+                }
+            };
+            let page = *page;
+            let Poll::Ready(fetched) = fetch.as_mut().poll(cx) else {
+                return Poll::Pending;
+            };
+            this.fetching = None;
+            match this.page(fetched) {
                 Ok(fetched) => {
                     let empty = fetched.items.is_empty();
-                    state.buffer.extend(fetched.items);
+                    this.buffer.extend(fetched.items);
                     // A next page that does not move forward, or an empty
                     // page, ends the walk: a misbehaving server cannot make
                     // it loop.
-                    state.next = fetched.next.filter(|n| *n > page && !empty);
+                    this.next = fetched.next.filter(|n| *n > page && !empty);
                 }
-                Err(error) => return Some((Err(error), state)),
+                Err(error) => {
+                    this.failed = Some(page);
+                    return Poll::Ready(Some(Err(error)));
+                }
             }
         }
-    }))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let more = self.next.is_some() || self.fetching.is_some();
+        (self.buffer.len(), if more { None } else { Some(self.buffer.len()) })
+    }
 }
 
-/// Every item of a paginated list operation, as a stream. `request` builds
-/// the request for a page number; a 2xx response is a page `P`, which `split` turns into its items and the next page number
-/// (`results` and `pagination.next` of authentik's `Paginated*List`, named
-/// by `keys` for the item-by-item fallback); any other response goes
-/// through `error`.
-pub fn pages<'a, P, T, E, R>(
-    client: &'a Client,
-    first: i64,
-    mut request: R,
-    error: fn(Response) -> E,
-    split: fn(P) -> (Vec<T>, i64),
-    keys: [&'static str; 3],
-) -> impl Stream<Item = Result<T, E>> + Unpin + Send + 'a
-where
-    P: DeserializeOwned + 'a,
-    T: DeserializeOwned + Send + 'a,
-    E: From<Failure> + Send + 'a,
-    R: FnMut(i64) -> Request + Send + 'a,
-{
-    paginate(first, move |page| {
-        let request = request(page);
-        async move {
-            let response = client.call(request, error).await?;
-            let [results, pagination, next] = keys;
-            Page::decode(&response, split, results, pagination, next)
-        }
-    })
+impl<P, T> fmt::Debug for Pages<'_, P, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Pages")
+            .field("buffered", &self.buffer.len())
+            .field("next", &self.next)
+            .field("fetching", &self.fetching.as_ref().map(|(page, _)| page))
+            .field("failed", &self.failed)
+            .finish_non_exhaustive()
+    }
 }

@@ -46,7 +46,7 @@ pub fn tag_module(api: &Api, names: &Names, selection: &Selection, tag: usize) -
         |index: &usize| names.operations[*index].tag == tag && selection.operations[*index];
     let error_in_scope = (0..api.operations.len())
         .filter(in_module)
-        .any(|index| names_error(&api.operations[index], &names.operations[index]));
+        .any(|index| names_error(&names.operations[index]));
     let ctx = Ctx {
         api,
         names,
@@ -128,10 +128,10 @@ fn streamed<'o>(op: &'o Operation, names: &'o OperationNames) -> Option<Streamed
     })
 }
 
-/// Whether an operation's code names the crate's `Error`: a stream's items
-/// and a response enum's decoder do; a `Call` implies it for the rest.
-fn names_error(op: &Operation, names: &OperationNames) -> bool {
-    streamed(op, names).is_some() || names.response_enum.is_some()
+/// Whether an operation's code names the crate's `Error`: a response enum's
+/// decoder does; a `Call` or `Pages` implies it for the rest.
+fn names_error(names: &OperationNames) -> bool {
+    names.response_enum.is_some()
 }
 
 /// A function argument of the operation's method.
@@ -246,13 +246,13 @@ fn operation_items(
                 },
             );
             quote! {
-                fn #request_fn(#(#argument_list),*) -> runtime::Request {
+                                fn #request_fn(#(#argument_list),*) -> runtime::Request {
                     #build
                     #request
                 }
 
                 #doc
-                pub fn #method(&self, #(#argument_list),*) -> #return_type {
+                                pub fn #method(&self, #(#argument_list),*) -> #return_type {
                     runtime::Call::new(self.client, Self::#request_fn(#(#argument_names),*), error::#error_fn)
                 }
 
@@ -261,7 +261,7 @@ fn operation_items(
         }
         _ => quote! {
             #doc
-            pub fn #method(&self, #(#argument_list),*) -> #return_type {
+                        pub fn #method(&self, #(#argument_list),*) -> #return_type {
                 #build
                 runtime::Call::new(self.client, #request, error::#error_fn)
             }
@@ -497,7 +497,7 @@ fn by_status_decoder(op: &Operation, name: &str) -> TokenStream {
     };
     quote! {
         impl runtime::Decoder<#name> for runtime::ByStatus {
-            fn decode(response: runtime::Response) -> Result<#name, Error> {
+                        fn decode(response: runtime::Response) -> Result<#name, Error> {
                 match response.status() {
                     #(#arms)*
                     #fallback
@@ -696,14 +696,14 @@ fn stream_method(
         }
     });
     let doc = format!(
-        " Every item of every page of [`Self::{method}`], as a stream: it fetches page after page (from `params.{page_field}`, or the first) while the server reports a next page. An item that does not decode is an `Err` in its place; a page that cannot be fetched ends the stream after its error."
+        " Every item of every page of [`Self::{method}`], as a stream: it fetches page after page (from `params.{page_field}`, or the first) while the server reports a next page. An item that does not decode is an `Err` in its place; a page that cannot be fetched ends the stream after its error, and [`runtime::Pages::failed_page`] says where to resume."
     );
     quote! {
         #[doc = #doc]
-        pub fn #stream(&self, #(#arguments),*) -> impl ::futures_util::Stream<Item = Result<#item, Error>> + Unpin + Send + 'a {
+                pub fn #stream(&self, #(#arguments),*) -> runtime::Pages<'a, #page_type, #item> {
             let params = params.clone();
             #(#owned)*
-            runtime::pages(
+            runtime::Pages::new(
                 self.client,
                 #first,
                 move |page| Self::#request_fn(#(#call_args,)* &#params_struct { #page_field: #page_value, ..params.clone() }),

@@ -3,8 +3,7 @@
 
 use std::io::{BufReader, Write};
 use std::net::{Ipv4Addr, Shutdown, TcpListener};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
 
@@ -46,11 +45,11 @@ impl Behaviour {
     }
 }
 
-/// The server: its base URL and how many requests it has read.
+/// The server: its base URL and the requests it has read.
 pub struct FaultServer {
     /// `http://127.0.0.1:<port>`.
     pub url: String,
-    requests: Arc<AtomicUsize>,
+    targets: Arc<Mutex<Vec<String>>>,
 }
 
 impl FaultServer {
@@ -58,18 +57,18 @@ impl FaultServer {
     pub fn start(behaviours: Vec<Behaviour>) -> Self {
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind");
         let url = format!("http://{}", listener.local_addr().expect("address"));
-        let requests = Arc::new(AtomicUsize::new(0));
-        let counter = Arc::clone(&requests);
+        let targets = Arc::new(Mutex::new(Vec::new()));
+        let seen = Arc::clone(&targets);
         thread::spawn(move || {
             for behaviour in behaviours {
                 let Ok((stream, _)) = listener.accept() else {
                     return;
                 };
                 let mut reader = BufReader::new(stream);
-                if read_request(&mut reader).is_none() {
+                let Some(request) = read_request(&mut reader) else {
                     continue;
-                }
-                counter.fetch_add(1, Ordering::SeqCst);
+                };
+                seen.lock().expect("targets").push(request.target);
                 let mut stream = reader.into_inner();
                 match behaviour {
                     Behaviour::Respond {
@@ -99,11 +98,16 @@ impl FaultServer {
                 }
             }
         });
-        Self { url, requests }
+        Self { url, targets }
     }
 
     /// How many requests the server has read so far.
     pub fn requests(&self) -> usize {
-        self.requests.load(Ordering::SeqCst)
+        self.targets.lock().expect("targets").len()
+    }
+
+    /// The target (path and query) of each request read so far, in order.
+    pub fn targets(&self) -> Vec<String> {
+        self.targets.lock().expect("targets").clone()
     }
 }
