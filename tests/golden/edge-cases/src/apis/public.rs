@@ -24,6 +24,7 @@ impl<'a> Public<'a> {
     /// # Errors
     ///
     /// [`Error::Status`](super::super::Error::Status) for any status but success; and transport, timeout, decode and request errors as for every operation.
+    #[inline]
     pub fn keys_list(&self) -> runtime::Call<'a, (), runtime::NoBody> {
         runtime::Call::new(
             self.client,
@@ -44,6 +45,7 @@ impl<'a> Public<'a> {
     /// # Errors
     ///
     /// [`Error::Status`](super::super::Error::Status) for any status but success; and transport, timeout, decode and request errors as for every operation.
+    #[inline]
     pub fn ping_retrieve(&self) -> runtime::Call<'a, String, runtime::Text> {
         runtime::Call::new(
             self.client,

@@ -39,6 +39,7 @@ impl<'a> Things<'a> {
     /// # Errors
     ///
     /// [`Error::Status`](super::super::Error::Status) for any status but success; and transport, timeout, decode and request errors as for every operation.
+    #[inline]
     pub fn retrieve(
         &self,
         thing_id: &str,
@@ -73,6 +74,7 @@ impl<'a> Things<'a> {
     /// # Errors
     ///
     /// [`Error::Status`](super::super::Error::Status) for any status but success; and transport, timeout, decode and request errors as for every operation.
+    #[inline]
     pub fn upload_create(
         &self,
         thing_id: &str,

@@ -46,6 +46,7 @@ pub struct InvitationInvitationsListParams {
 }
 
 impl<'a> Stages<'a> {
+    #[inline]
     fn invitation_invitations_list_request(
         params: &InvitationInvitationsListParams,
     ) -> runtime::Request {
@@ -73,6 +74,7 @@ impl<'a> Stages<'a> {
     /// # Errors
     ///
     /// [`Error::ValidationError`](super::super::Error::ValidationError) for 400, [`Error::GenericError`](super::super::Error::GenericError) for 403, [`Error::Status`](super::super::Error::Status) for any other status; and transport, timeout, decode and request errors as for every operation.
+    #[inline]
     pub fn invitation_invitations_list(
         &self,
         params: &InvitationInvitationsListParams,
@@ -85,6 +87,7 @@ impl<'a> Stages<'a> {
     }
 
     /// Every item of every page of [`Self::invitation_invitations_list`], as a stream: it fetches page after page (from `params.page`, or the first) while the server reports a next page. An item that does not decode is an `Err` in its place; a page that cannot be fetched ends the stream after its error, and [`runtime::Pages::failed_page`] says where to resume.
+    #[inline]
     pub fn invitation_invitations_list_stream(
         &self,
         params: &InvitationInvitationsListParams,

@@ -24,6 +24,7 @@ impl<'a> Stages<'a> {
     /// # Errors
     ///
     /// [`Error::ValidationError`](super::super::Error::ValidationError) for 400, [`Error::GenericError`](super::super::Error::GenericError) for 403, [`Error::Status`](super::super::Error::Status) for any other status; and transport, timeout, decode and request errors as for every operation.
+    #[inline]
     pub fn invitation_invitations_partial_update(
         &self,
         invite_uuid: ::uuid::Uuid,
