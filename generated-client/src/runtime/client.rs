@@ -434,9 +434,15 @@ pub fn http_client_builder() -> reqwest::ClientBuilder {
 }
 
 fn install_crypto_provider() {
-    // Ring needs no CMake, unlike reqwest's default provider (aws-lc). An
-    // error means a provider is installed already; that one stays.
-    let _ = rustls::crypto::ring::default_provider().install_default();
+    // Ring needs no CMake and no C toolchain beyond `cc`, unlike reqwest's
+    // default provider (aws-lc). An error means a provider is installed
+    // already; that one stays, so an application that wants post-quantum key
+    // exchange installs aws-lc-rs's provider before building a client.
+    // rustls 0.23.48 deprecates ring's provider for lacking post-quantum
+    // key exchange; it is still supported, and the choice is documented.
+    #[allow(deprecated)]
+    let provider = rustls::crypto::ring::default_provider();
+    let _ = provider.install_default();
 }
 
 /// `https://host`, `https://host/`, `https://host/api/v3/` all become
