@@ -6,6 +6,7 @@ use reqwest::header::{HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE, COOKIE};
 
 use super::error::{Failure, RequestError, TooLargeError, TransportError};
 use super::request::{Auth, Body, Request, Response};
+use super::trace::CallTrace;
 
 /// The path prefix every operation path is relative to (`/api/v3`).
 const API_PREFIX: &str = super::super::API_PREFIX;
@@ -162,12 +163,26 @@ impl Client {
     /// Operations call this; it is public for requests the schema does not
     /// describe.
     pub async fn execute(&self, request: Request) -> Result<Response, Failure> {
+        let trace = CallTrace::start(request.operation, &request.method, request.template);
+        trace.run(self.attempts(request, &trace)).await
+    }
+
+    /// Sends the request, and again while the retry policy allows and the
+    /// answer is transient; `trace` hears of each retry and of the end.
+    async fn attempts(&self, request: Request, trace: &CallTrace) -> Result<Response, Failure> {
         // A token sent in the query string is part of the URL, which
         // reqwest's errors repeat: those must leave the URL out.
         let secret_url = self.inner.token.is_some() && matches!(request.auth, Auth::QueryKey(_));
         let retry = request.retry.unwrap_or(self.inner.retry);
-        let mut pending = self.build(request)?;
         let mut attempt = 0;
+        let mut pending = match self.build(request) {
+            Ok(pending) => pending,
+            Err(failure) => {
+                let outcome = Err(failure);
+                trace.finish(attempt, &outcome);
+                return outcome;
+            }
+        };
         loop {
             let again = if attempt < retry.max_retries && retry.allows(pending.method()) {
                 pending.try_clone()
@@ -175,9 +190,6 @@ impl Client {
                 None
             };
             let outcome = self.send(pending, secret_url).await;
-            let Some(again) = again else {
-                return outcome;
-            };
             let transient = match &outcome {
                 Ok(response) => matches!(response.status(), 429 | 502 | 503 | 504),
                 // Refused, reset, cut short or timed out: nothing came back
@@ -185,10 +197,13 @@ impl Client {
                 Err(Failure::Transport(_)) => true,
                 Err(_) => false,
             };
-            if !transient {
+            let (Some(again), true) = (again, transient) else {
+                trace.finish(attempt + 1, &outcome);
                 return outcome;
-            }
-            tokio::time::sleep(retry.delay(attempt)).await;
+            };
+            let delay = retry.delay(attempt);
+            trace.retry(attempt + 1, &outcome, delay);
+            tokio::time::sleep(delay).await;
             attempt += 1;
             pending = again;
         }
@@ -215,6 +230,8 @@ impl Client {
 
     fn build(&self, request: Request) -> Result<reqwest::Request, Failure> {
         let Request {
+            operation: _,
+            template: _,
             method,
             path,
             mut query,

@@ -62,6 +62,7 @@ use emit::directions::Directions;
 
 pub use emission::{Emission, Tokens};
 pub use emit::directions::RoundTrip;
+pub use emit::trace::Tracing;
 pub use emit::tree::{GeneratedFile, Layout};
 pub use emit::{Dependency, DEPENDENCIES};
 pub use error::{Diagnostic, Error, ErrorKind, Location};
@@ -89,6 +90,7 @@ pub struct Generator {
     overrides: Vec<PathBuf>,
     tag_features: Option<bool>,
     round_trip: Option<RoundTrip>,
+    tracing: Option<Tracing>,
 }
 
 /// The crate name `generate` uses unless told otherwise.
@@ -116,6 +118,7 @@ impl Generator {
             overrides: Vec::new(),
             tag_features: None,
             round_trip: None,
+            tracing: None,
         }
     }
 
@@ -136,6 +139,16 @@ impl Generator {
     /// to cache responses or replay requests through serde.
     pub fn round_trip(mut self, round_trip: RoundTrip) -> Self {
         self.round_trip = Some(round_trip);
+        self
+    }
+
+    /// Whether calls open a `tracing` span (and retries log an event): a
+    /// crate puts it behind its `tracing` feature, off by default
+    /// ([`Tracing::Feature`]); a module has no features, so by default it
+    /// does not trace ([`Tracing::Off`]); ask for [`Tracing::On`], and
+    /// depend on `tracing` 0.1, to trace from a build script's module.
+    pub fn tracing(mut self, tracing: Tracing) -> Self {
+        self.tracing = Some(tracing);
         self
     }
 
@@ -352,6 +365,10 @@ impl Generator {
             .filter(|(_, selected)| **selected)
             .map(|(operation, _)| operation);
         selection.directions = Directions::new(&model.api, selected, round_trip);
+        selection.tracing = self.tracing.unwrap_or(match self.layout {
+            Layout::Crate => Tracing::Feature,
+            Layout::Module => Tracing::Off,
+        });
         if self.tag_features.unwrap_or(self.layout == Layout::Crate) {
             selection.features = Some(emit::features::TagFeatures::new(
                 &model.api,
@@ -386,6 +403,7 @@ impl Generator {
             operations,
             features: None,
             directions: Directions::both(api),
+            tracing: Tracing::Off,
         })
     }
 }

@@ -50,8 +50,10 @@ impl<'a> Stages<'a> {
     fn invitation_invitations_list_request(
         params: &InvitationInvitationsListParams,
     ) -> runtime::Request {
-        let mut request = runtime::Request::new(
+        let mut request = runtime::Request::operation(
+            "stages_invitation_invitations_list",
             ::reqwest::Method::GET,
+            "/stages/invitation/invitations/",
             String::from("/stages/invitation/invitations/"),
             "application/json",
             runtime::Auth::Token("Bearer"),
@@ -120,8 +122,10 @@ impl<'a> Stages<'a> {
         &self,
         body: &types::InvitationRequest,
     ) -> runtime::Call<'a, types::Invitation> {
-        let mut request = runtime::Request::new(
+        let mut request = runtime::Request::operation(
+            "stages_invitation_invitations_create",
             ::reqwest::Method::POST,
+            "/stages/invitation/invitations/",
             String::from("/stages/invitation/invitations/"),
             "application/json",
             runtime::Auth::Token("Bearer"),
@@ -144,8 +148,10 @@ impl<'a> Stages<'a> {
     ) -> runtime::Call<'a, types::Invitation> {
         runtime::Call::new(
             self.client,
-            runtime::Request::new(
+            runtime::Request::operation(
+                "stages_invitation_invitations_retrieve",
                 ::reqwest::Method::GET,
+                "/stages/invitation/invitations/{invite_uuid}/",
                 [
                     "/stages/invitation/invitations/",
                     &runtime::path_param(&invite_uuid),
@@ -172,8 +178,10 @@ impl<'a> Stages<'a> {
         invite_uuid: ::uuid::Uuid,
         body: &types::InvitationRequest,
     ) -> runtime::Call<'a, types::Invitation> {
-        let mut request = runtime::Request::new(
+        let mut request = runtime::Request::operation(
+            "stages_invitation_invitations_update",
             ::reqwest::Method::PUT,
+            "/stages/invitation/invitations/{invite_uuid}/",
             ["/stages/invitation/invitations/", &runtime::path_param(&invite_uuid), "/"]
                 .concat(),
             "application/json",
@@ -197,8 +205,10 @@ impl<'a> Stages<'a> {
     ) -> runtime::Call<'a, (), runtime::NoBody> {
         runtime::Call::new(
             self.client,
-            runtime::Request::new(
+            runtime::Request::operation(
+                "stages_invitation_invitations_destroy",
                 ::reqwest::Method::DELETE,
+                "/stages/invitation/invitations/{invite_uuid}/",
                 [
                     "/stages/invitation/invitations/",
                     &runtime::path_param(&invite_uuid),
@@ -225,8 +235,10 @@ impl<'a> Stages<'a> {
         invite_uuid: ::uuid::Uuid,
         body: &types::PatchedInvitationRequest,
     ) -> runtime::Call<'a, types::Invitation> {
-        let mut request = runtime::Request::new(
+        let mut request = runtime::Request::operation(
+            "stages_invitation_invitations_partial_update",
             ::reqwest::Method::PATCH,
+            "/stages/invitation/invitations/{invite_uuid}/",
             ["/stages/invitation/invitations/", &runtime::path_param(&invite_uuid), "/"]
                 .concat(),
             "application/json",
@@ -250,8 +262,10 @@ impl<'a> Stages<'a> {
     ) -> runtime::Call<'a, types::UserWriteStage> {
         runtime::Call::new(
             self.client,
-            runtime::Request::new(
+            runtime::Request::operation(
+                "stages_user_write_retrieve",
                 ::reqwest::Method::GET,
+                "/stages/user_write/{stage_uuid}/",
                 ["/stages/user_write/", &runtime::path_param(&stage_uuid), "/"].concat(),
                 "application/json",
                 runtime::Auth::Token("Bearer"),
@@ -273,8 +287,10 @@ impl<'a> Stages<'a> {
         stage_uuid: ::uuid::Uuid,
         body: &types::UserWriteStageRequest,
     ) -> runtime::Call<'a, types::UserWriteStage> {
-        let mut request = runtime::Request::new(
+        let mut request = runtime::Request::operation(
+            "stages_user_write_update",
             ::reqwest::Method::PUT,
+            "/stages/user_write/{stage_uuid}/",
             ["/stages/user_write/", &runtime::path_param(&stage_uuid), "/"].concat(),
             "application/json",
             runtime::Auth::Token("Bearer"),
@@ -297,8 +313,10 @@ impl<'a> Stages<'a> {
     ) -> runtime::Call<'a, (), runtime::NoBody> {
         runtime::Call::new(
             self.client,
-            runtime::Request::new(
+            runtime::Request::operation(
+                "stages_user_write_destroy",
                 ::reqwest::Method::DELETE,
+                "/stages/user_write/{stage_uuid}/",
                 ["/stages/user_write/", &runtime::path_param(&stage_uuid), "/"].concat(),
                 "application/json",
                 runtime::Auth::Token("Bearer"),
@@ -320,8 +338,10 @@ impl<'a> Stages<'a> {
         stage_uuid: ::uuid::Uuid,
         body: &types::PatchedUserWriteStageRequest,
     ) -> runtime::Call<'a, types::UserWriteStage> {
-        let mut request = runtime::Request::new(
+        let mut request = runtime::Request::operation(
+            "stages_user_write_partial_update",
             ::reqwest::Method::PATCH,
+            "/stages/user_write/{stage_uuid}/",
             ["/stages/user_write/", &runtime::path_param(&stage_uuid), "/"].concat(),
             "application/json",
             runtime::Auth::Token("Bearer"),

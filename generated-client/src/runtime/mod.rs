@@ -12,6 +12,11 @@ mod pagination;
 mod param;
 mod request;
 pub mod union;
+#[cfg(feature = "tracing")]
+mod trace;
+#[cfg(not(feature = "tracing"))]
+#[path = "trace_off.rs"]
+mod trace;
 
 pub use self::call::{
     Answer, Binary, ByStatus, Call, Decoder, Json, JsonIfAny, NoBody, Text, WithResponse,

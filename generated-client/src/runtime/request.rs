@@ -75,6 +75,8 @@ pub fn path_param<T: ParamValue + ?Sized>(value: &T) -> String {
 /// request without a `?` per parameter.
 #[derive(Debug)]
 pub struct Request {
+    pub(super) operation: &'static str,
+    pub(super) template: &'static str,
     pub(super) method: Method,
     pub(super) path: String,
     pub(super) query: String,
@@ -97,10 +99,13 @@ pub(super) enum Body {
 }
 
 impl Request {
-    /// A request for an operation: method, path (already encoded, relative
-    /// to the API prefix), the media type it accepts, its credentials.
+    /// A request the schema does not describe: method, path (already
+    /// encoded, relative to the API prefix), the media type it accepts, its
+    /// credentials.
     pub fn new(method: Method, path: String, accept: &'static str, auth: Auth) -> Self {
         Self {
+            operation: "",
+            template: "",
             method,
             path,
             query: String::new(),
@@ -113,6 +118,37 @@ impl Request {
             timeout: None,
             retry: None,
         }
+    }
+
+    /// A request for the operation `operation` (its `operationId`), whose
+    /// path template `template` gave `path`: [`Request::new`], named, so that
+    /// traces can say which operation and route a call was.
+    pub fn operation(
+        operation: &'static str,
+        method: Method,
+        template: &'static str,
+        path: String,
+        accept: &'static str,
+        auth: Auth,
+    ) -> Self {
+        Self {
+            operation,
+            template,
+            ..Self::new(method, path, accept, auth)
+        }
+    }
+
+    /// The `operationId` of the operation that built the request (empty for
+    /// a request the schema does not describe).
+    pub fn operation_id(&self) -> &'static str {
+        self.operation
+    }
+
+    /// The operation's path template, as the schema writes it
+    /// (`/core/users/{id}/`; empty for a request the schema does not
+    /// describe).
+    pub fn template(&self) -> &'static str {
+        self.template
     }
 
     /// How long this request may take, in place of the client's timeout.

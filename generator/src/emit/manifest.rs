@@ -93,6 +93,9 @@ pub fn manifest(api: &Api, crate_name: &str, header: &str, selection: &Selection
     for dependency in DEPENDENCIES {
         out.push_str(&format!("{} = {}\n", dependency.name, dependency.spec));
     }
+    if let Some(tracing) = selection.tracing.dependency() {
+        out.push_str(&tracing);
+    }
     let mut table = selection
         .features
         .as_ref()
@@ -102,6 +105,9 @@ pub fn manifest(api: &Api, crate_name: &str, header: &str, selection: &Selection
         table.push_str(&format!(
             "# Both serde halves on every type, not only the one it travels by.\n{ROUND_TRIP_FEATURE} = []\n"
         ));
+    }
+    if let Some(entry) = selection.tracing.feature_entry() {
+        table.push_str(&entry);
     }
     if !table.is_empty() {
         out.push_str("\n[features]\n");

@@ -14,6 +14,7 @@ mod manifest;
 mod operations;
 mod runtime;
 pub mod rust_type;
+pub mod trace;
 pub mod tree;
 mod types;
 
@@ -21,7 +22,7 @@ pub use manifest::{manifest, Dependency, DEPENDENCIES};
 
 use crate::ir::{Api, ParamLocation, TypeId};
 use crate::naming::{Identifier, Names};
-use tree::{Module, Piece};
+use tree::{Cfg, Module, Piece};
 
 /// Which parts of the API to emit.
 #[derive(Debug, Clone)]
@@ -34,6 +35,8 @@ pub struct Selection {
     pub features: Option<features::TagFeatures>,
     /// The serde halves each type implements.
     pub directions: directions::Directions,
+    /// Whether calls are traced.
+    pub tracing: trace::Tracing,
 }
 
 impl Selection {
@@ -44,6 +47,7 @@ impl Selection {
             operations: vec![true; api.operations.len()],
             features: None,
             directions: directions::Directions::both(api),
+            tracing: trace::Tracing::Off,
         }
     }
 }
@@ -64,7 +68,8 @@ pub fn plan(api: &Api, names: &Names, selection: &Selection, schema_label: &str)
             .map(Piece::Type)
             .collect(),
         children: Vec::new(),
-        feature: None,
+        cfg: None,
+        file: None,
     };
     let runtime = Module {
         name: Identifier::plain("runtime"),
@@ -79,10 +84,13 @@ pub fn plan(api: &Api, names: &Names, selection: &Selection, schema_label: &str)
                 doc: vec![file.doc.into()],
                 pieces: vec![Piece::Text(file.source.into())],
                 children: Vec::new(),
-                feature: None,
+                cfg: None,
+                file: None,
             })
+            .chain(selection.tracing.runtime_modules())
             .collect(),
-        feature: None,
+        cfg: None,
+        file: None,
     };
     let tags: Vec<Module> = names
         .tags
@@ -108,10 +116,11 @@ pub fn plan(api: &Api, names: &Names, selection: &Selection, schema_label: &str)
             }],
             pieces: vec![Piece::Tag(index)],
             children: Vec::new(),
-            feature: selection
+            cfg: selection
                 .features
                 .as_ref()
-                .map(|features| features.names[index].clone()),
+                .map(|features| Cfg::Feature(features.names[index].clone())),
+            file: None,
         })
         .collect();
     let apis = Module {
@@ -124,7 +133,8 @@ pub fn plan(api: &Api, names: &Names, selection: &Selection, schema_label: &str)
         ],
         pieces: Vec::new(),
         children: tags,
-        feature: None,
+        cfg: None,
+        file: None,
     };
     let error = Module {
         name: Identifier::plain("error"),
@@ -132,7 +142,8 @@ pub fn plan(api: &Api, names: &Names, selection: &Selection, schema_label: &str)
         doc: vec!["The error every operation returns.".into()],
         pieces: vec![Piece::Error],
         children: Vec::new(),
-        feature: None,
+        cfg: None,
+        file: None,
     };
     let mut doc = vec![
         format!(
@@ -166,7 +177,8 @@ pub fn plan(api: &Api, names: &Names, selection: &Selection, schema_label: &str)
             api.base_path
         ))],
         children: vec![apis, error, types, runtime],
-        feature: None,
+        cfg: None,
+        file: None,
     }
 }
 

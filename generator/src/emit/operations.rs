@@ -198,8 +198,10 @@ fn operation_items(
     if let Some((_, statement)) = &body {
         statements.push(statement.clone());
     }
+    let operation_id = &op.id;
+    let template = &op.path;
     let new_request = quote! {
-        runtime::Request::new(::reqwest::Method::#method_token, #path, #accept, #auth)
+        runtime::Request::operation(#operation_id, ::reqwest::Method::#method_token, #template, #path, #accept, #auth)
     };
     // Statements that build `request`, and the expression that is then the
     // request: with no parameter to add, the constructor alone.

@@ -35,6 +35,15 @@ pub enum Piece {
     Text(String),
 }
 
+/// The condition a module is compiled under.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cfg {
+    /// Only with this cargo feature.
+    Feature(String),
+    /// Only without this cargo feature.
+    NotFeature(String),
+}
+
 /// A module before rendering.
 #[derive(Debug, Clone)]
 pub struct Module {
@@ -49,8 +58,12 @@ pub struct Module {
     pub pieces: Vec<Piece>,
     /// Submodules, in declaration order.
     pub children: Vec<Module>,
-    /// The cargo feature the module is compiled under, if any.
-    pub feature: Option<String>,
+    /// The condition the module is compiled under, if any.
+    pub cfg: Option<Cfg>,
+    /// The file stem, in the crate layout, when it is not the module's
+    /// name: two modules of one name under opposite conditions need two
+    /// files.
+    pub file: Option<&'static str>,
 }
 
 /// A module after rendering: its body is final source text.
@@ -68,8 +81,10 @@ pub struct Rendered {
     pub body: String,
     /// Submodules.
     pub children: Vec<Rendered>,
-    /// The cargo feature the module is compiled under, if any.
-    pub feature: Option<String>,
+    /// The condition the module is compiled under, if any.
+    pub cfg: Option<Cfg>,
+    /// The file stem in the crate layout, if not the module's name.
+    pub file: Option<&'static str>,
 }
 
 /// Puts the text of every piece (in the order of [`super::pieces`]) into
@@ -107,7 +122,8 @@ fn assemble_module(
         },
         body: parts.join("\n"),
         children,
-        feature: module.feature.clone(),
+        cfg: module.cfg.clone(),
+        file: module.file,
     })
 }
 
@@ -152,7 +168,7 @@ fn crate_files(
     let path = if is_root {
         dir.join("lib.rs")
     } else if module.children.is_empty() {
-        dir.join(format!("{}.rs", module.name.name()))
+        dir.join(format!("{}.rs", file_stem(module)))
     } else {
         dir.join(module.name.name()).join("mod.rs")
     };
@@ -178,6 +194,9 @@ fn crate_files(
             text.push_str("#[rustfmt::skip]\n");
         }
         text.push_str(&gate(child));
+        if let Some(file) = child.file {
+            text.push_str(&format!("#[path = \"{file}.rs\"]\n"));
+        }
         text.push_str(&format!("{}mod {};\n", visibility(child), child.name));
     }
     if !module.children.is_empty() && !module.body.is_empty() {
@@ -219,13 +238,17 @@ fn push_body(text: &mut String, body: &str) {
     }
 }
 
-/// `#[cfg(feature = "...")]` for a feature-gated module.
+/// `#[cfg(...)]` for a module compiled under a condition.
 fn gate(module: &Rendered) -> String {
-    module
-        .feature
-        .as_ref()
-        .map(|feature| format!("#[cfg(feature = {feature:?})]\n"))
-        .unwrap_or_default()
+    match &module.cfg {
+        None => String::new(),
+        Some(Cfg::Feature(feature)) => format!("#[cfg(feature = {feature:?})]\n"),
+        Some(Cfg::NotFeature(feature)) => format!("#[cfg(not(feature = {feature:?}))]\n"),
+    }
+}
+
+fn file_stem(module: &Rendered) -> &str {
+    module.file.unwrap_or_else(|| module.name.name())
 }
 
 fn visibility(module: &Rendered) -> &'static str {
@@ -269,7 +292,8 @@ mod tests {
             crate_attributes: vec![],
             body: body.into(),
             children: vec![],
-            feature: None,
+            cfg: None,
+            file: None,
         }
     }
 
@@ -283,7 +307,8 @@ mod tests {
             crate_attributes: vec!["#![forbid(unsafe_code)]".into()],
             body: "pub use self::runtime::A;\n".into(),
             children: vec![leaf("types", "pub struct T;\n"), runtime],
-            feature: None,
+            cfg: None,
+            file: None,
         }
     }
 
@@ -307,6 +332,29 @@ mod tests {
             files[0].contents,
             "// h\n//! Crate docs.\n#![forbid(unsafe_code)]\n\n#[rustfmt::skip]\npub mod types;\n#[rustfmt::skip]\npub mod runtime;\n\npub use self::runtime::A;\n"
         );
+    }
+
+    #[test]
+    fn modules_of_one_name_under_opposite_conditions_get_files_of_their_own() {
+        let mut root = tree();
+        let mut on = leaf("trace", "pub struct On;\n");
+        on.cfg = Some(Cfg::Feature("tracing".into()));
+        let mut off = leaf("trace", "pub struct Off;\n");
+        off.cfg = Some(Cfg::NotFeature("tracing".into()));
+        off.file = Some("trace_off");
+        root.children[1].children.extend([on, off]);
+        let crate_files = files(&root, Layout::Crate, "");
+        let runtime = &crate_files[2];
+        assert!(runtime.contents.contains(
+            "#[cfg(feature = \"tracing\")]\npub mod trace;\n#[cfg(not(feature = \"tracing\"))]\n#[path = \"trace_off.rs\"]\npub mod trace;\n"
+        ));
+        let paths: Vec<_> = crate_files.iter().map(|f| f.path.clone()).collect();
+        assert!(paths.contains(&PathBuf::from("src/runtime/trace.rs")));
+        assert!(paths.contains(&PathBuf::from("src/runtime/trace_off.rs")));
+        let inline = &files(&root, Layout::Module, "")[0].contents;
+        assert!(inline
+            .contains("#[cfg(not(feature = \"tracing\"))]\npub mod trace {\npub struct Off;\n}\n"));
+        assert!(!inline.contains("#[path"));
     }
 
     #[test]

@@ -28,8 +28,10 @@ impl<'a> Public<'a> {
     pub fn keys_list(&self) -> runtime::Call<'a, (), runtime::NoBody> {
         runtime::Call::new(
             self.client,
-            runtime::Request::new(
+            runtime::Request::operation(
+                "keys_list",
                 ::reqwest::Method::GET,
+                "/keys/",
                 String::from("/keys/"),
                 "application/json",
                 runtime::Auth::QueryKey("api_key"),
@@ -49,8 +51,10 @@ impl<'a> Public<'a> {
     pub fn ping_retrieve(&self) -> runtime::Call<'a, String, runtime::Text> {
         runtime::Call::new(
             self.client,
-            runtime::Request::new(
+            runtime::Request::operation(
+                "public_ping_retrieve",
                 ::reqwest::Method::GET,
+                "/public/ping/",
                 String::from("/public/ping/"),
                 "text/plain",
                 runtime::Auth::None,

@@ -45,8 +45,10 @@ impl<'a> Things<'a> {
         thing_id: &str,
         params: &RetrieveParams,
     ) -> runtime::Call<'a, types::Everything> {
-        let mut request = runtime::Request::new(
+        let mut request = runtime::Request::operation(
+            "things_retrieve",
             ::reqwest::Method::GET,
+            "/things/{thing_id}/",
             ["/things/", &runtime::path_param(thing_id), "/"].concat(),
             "application/json",
             runtime::Auth::Token("Bearer+agent"),
@@ -80,8 +82,10 @@ impl<'a> Things<'a> {
         thing_id: &str,
         body: types::UploadRequest,
     ) -> runtime::Call<'a, (), runtime::NoBody> {
-        let mut request = runtime::Request::new(
+        let mut request = runtime::Request::operation(
+            "things_upload_create",
             ::reqwest::Method::POST,
+            "/things/{thing_id}/upload/",
             ["/things/", &runtime::path_param(thing_id), "/upload/"].concat(),
             "application/json",
             runtime::Auth::Token("Bearer"),

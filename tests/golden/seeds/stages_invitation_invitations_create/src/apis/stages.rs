@@ -29,8 +29,10 @@ impl<'a> Stages<'a> {
         &self,
         body: &types::InvitationRequest,
     ) -> runtime::Call<'a, types::Invitation> {
-        let mut request = runtime::Request::new(
+        let mut request = runtime::Request::operation(
+            "stages_invitation_invitations_create",
             ::reqwest::Method::POST,
+            "/stages/invitation/invitations/",
             String::from("/stages/invitation/invitations/"),
             "application/json",
             runtime::Auth::Token("Bearer"),

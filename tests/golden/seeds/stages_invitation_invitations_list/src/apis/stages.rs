@@ -50,8 +50,10 @@ impl<'a> Stages<'a> {
     fn invitation_invitations_list_request(
         params: &InvitationInvitationsListParams,
     ) -> runtime::Request {
-        let mut request = runtime::Request::new(
+        let mut request = runtime::Request::operation(
+            "stages_invitation_invitations_list",
             ::reqwest::Method::GET,
+            "/stages/invitation/invitations/",
             String::from("/stages/invitation/invitations/"),
             "application/json",
             runtime::Auth::Token("Bearer"),

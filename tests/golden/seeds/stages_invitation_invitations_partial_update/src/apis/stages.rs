@@ -30,8 +30,10 @@ impl<'a> Stages<'a> {
         invite_uuid: ::uuid::Uuid,
         body: &types::PatchedInvitationRequest,
     ) -> runtime::Call<'a, types::Invitation> {
-        let mut request = runtime::Request::new(
+        let mut request = runtime::Request::operation(
+            "stages_invitation_invitations_partial_update",
             ::reqwest::Method::PATCH,
+            "/stages/invitation/invitations/{invite_uuid}/",
             ["/stages/invitation/invitations/", &runtime::path_param(&invite_uuid), "/"]
                 .concat(),
             "application/json",

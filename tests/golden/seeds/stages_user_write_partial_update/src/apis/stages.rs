@@ -30,8 +30,10 @@ impl<'a> Stages<'a> {
         stage_uuid: ::uuid::Uuid,
         body: &types::PatchedUserWriteStageRequest,
     ) -> runtime::Call<'a, types::UserWriteStage> {
-        let mut request = runtime::Request::new(
+        let mut request = runtime::Request::operation(
+            "stages_user_write_partial_update",
             ::reqwest::Method::PATCH,
+            "/stages/user_write/{stage_uuid}/",
             ["/stages/user_write/", &runtime::path_param(&stage_uuid), "/"].concat(),
             "application/json",
             runtime::Auth::Token("Bearer"),
