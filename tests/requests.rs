@@ -279,3 +279,48 @@ async fn a_silent_server_times_out_and_a_closed_port_is_a_transport_error() {
         .expect_err("refused");
     assert!(matches!(error, Error::Transport(_)), "{error:?}");
 }
+
+#[tokio::test]
+async fn a_token_source_is_asked_before_each_call() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    let recorder = Recorder::start(2, 200, &invitation());
+    let asked = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&asked);
+    let client = Client::builder(&recorder.url)
+        .token_source(move || {
+            match counter.fetch_add(1, Ordering::SeqCst) {
+                0 => "rotating-1",
+                1 => "rotating-2",
+                _ => "bad token\r\nX-Injected: 1",
+            }
+            .to_string()
+        })
+        .build()
+        .expect("client");
+    assert!(format!("{client:?}").contains("<from a callback>"));
+    let retrieve = || {
+        client
+            .stages()
+            .invitation_invitations_retrieve(UUID.parse().expect("uuid"))
+    };
+    retrieve().await.expect("first");
+    retrieve().await.expect("second");
+    assert_eq!(
+        recorder.next().header("authorization"),
+        Some("Bearer rotating-1")
+    );
+    assert_eq!(
+        recorder.next().header("authorization"),
+        Some("Bearer rotating-2")
+    );
+
+    // A token a header cannot carry fails the call, unsent (the recorder
+    // answered its two requests and takes no third), and is not repeated.
+    let error = retrieve().await.expect_err("refused");
+    assert!(matches!(error, Error::Request(_)), "{error:?}");
+    let shown = format!("{error} {error:?}");
+    assert!(!shown.contains("bad token"), "{shown}");
+    assert_eq!(asked.load(Ordering::SeqCst), 3);
+}

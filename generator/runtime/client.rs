@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use reqwest::header::{HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE, COOKIE};
 
+use super::credential::{Credential, Token};
 use super::error::{Failure, RequestError, TooLargeError, TransportError};
 use super::request::{Auth, Body, Request, Response};
 use super::trace::CallTrace;
@@ -33,27 +34,17 @@ pub struct Client {
 struct Inner {
     http: reqwest::Client,
     base: String,
-    token: Option<Token>,
+    credential: Option<Credential>,
     timeout: Option<Duration>,
     retry: RetryPolicy,
     max_response_bytes: usize,
-}
-
-/// The API token, never printed.
-#[derive(Clone)]
-struct Token(String);
-
-impl fmt::Debug for Token {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("<redacted>")
-    }
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("base_url", &self.inner.base)
-            .field("token", &self.inner.token)
+            .field("token", &self.inner.credential)
             .field("timeout", &self.inner.timeout)
             .field("retry", &self.inner.retry)
             .finish_non_exhaustive()
@@ -121,7 +112,7 @@ impl Default for RetryPolicy {
 pub struct ClientBuilder {
     base_url: String,
     api_prefix: String,
-    token: Option<Token>,
+    credential: Option<Result<Credential, RequestError>>,
     timeout: Option<Duration>,
     connect_timeout: Duration,
     http: Option<reqwest::Client>,
@@ -144,7 +135,7 @@ impl Client {
         ClientBuilder {
             base_url: base_url.into(),
             api_prefix: API_PREFIX.to_string(),
-            token: None,
+            credential: None,
             timeout: Some(DEFAULT_TIMEOUT),
             connect_timeout: Duration::from_secs(10),
             http: None,
@@ -172,7 +163,8 @@ impl Client {
     async fn attempts(&self, request: Request, trace: &CallTrace) -> Result<Response, Failure> {
         // A token sent in the query string is part of the URL, which
         // reqwest's errors repeat: those must leave the URL out.
-        let secret_url = self.inner.token.is_some() && matches!(request.auth, Auth::QueryKey(_));
+        let secret_url =
+            self.inner.credential.is_some() && matches!(request.auth, Auth::QueryKey(_));
         let retry = request.retry.unwrap_or(self.inner.retry);
         let mut attempt = 0;
         let mut pending = match self.build(request) {
@@ -255,18 +247,19 @@ impl Client {
             ))
             .into());
         }
-        if let Some(token) = &self.inner.token {
+        let token = self.inner.credential.as_ref().map(Credential::current).transpose()?;
+        if let Some(token) = &token {
             let mut key = Request::new(method.clone(), String::new(), "", Auth::None);
             match auth {
                 Auth::QueryKey(name) => {
-                    key.query(name, token.0.as_str());
+                    key.query(name, token.secret());
                     if !query.is_empty() {
                         query.push('&');
                     }
                     query.push_str(&key.query);
                 }
                 Auth::CookieKey(name) => {
-                    key.cookie(name, token.0.as_str());
+                    key.cookie(name, token.secret());
                     if !cookies.is_empty() {
                         cookies.push_str("; ");
                     }
@@ -294,10 +287,10 @@ impl Client {
                 .map_err(|_| RequestError::new("a cookie parameter cannot be sent as a header"))?;
             builder = builder.header(COOKIE, value);
         }
-        if let Some(token) = &self.inner.token {
+        if let Some(token) = &token {
             let header = match auth {
-                Auth::Token(scheme) => Some(("authorization", format!("{scheme} {}", token.0))),
-                Auth::HeaderKey(name) => Some((name, token.0.clone())),
+                Auth::Token(scheme) => Some(("authorization", format!("{scheme} {}", token.secret()))),
+                Auth::HeaderKey(name) => Some((name, token.secret().to_owned())),
                 Auth::None | Auth::QueryKey(_) | Auth::CookieKey(_) => None,
             };
             if let Some((name, value)) = header {
@@ -356,7 +349,18 @@ impl ClientBuilder {
 
     /// The API token (Admin interface, Directory, Tokens and App passwords).
     pub fn token(mut self, token: impl Into<String>) -> Self {
-        self.token = Some(Token(token.into()));
+        self.credential = Some(Token::new(token.into()).map(Credential::Fixed));
+        self
+    }
+
+    /// Asks `source` for the token before each call, in place of a fixed
+    /// token: for tokens that rotate (have it read a value a refresh task
+    /// keeps current; it must not block). Retries of one call reuse the
+    /// token it was sent with. A token a header cannot carry (empty, or
+    /// with a space or line break) fails that call with a request error,
+    /// unsent; the token never appears in `Debug` output or errors.
+    pub fn token_source(mut self, source: impl Fn() -> String + Send + Sync + 'static) -> Self {
+        self.credential = Some(Ok(Credential::Callback(Arc::new(source))));
         self
     }
 
@@ -405,13 +409,7 @@ impl ClientBuilder {
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<Client, RequestError> {
         let base = normalize_base(&self.base_url, &self.api_prefix)?;
-        if let Some(token) = &self.token {
-            if token.0.is_empty() || !token.0.bytes().all(|b| b.is_ascii_graphic()) {
-                return Err(RequestError::new(
-                    "the token must be non-empty printable ASCII without spaces or line breaks",
-                ));
-            }
-        }
+        let credential = self.credential.transpose()?;
         let http = match self.http {
             Some(http) => http,
             None => {
@@ -430,7 +428,7 @@ impl ClientBuilder {
             inner: Arc::new(Inner {
                 http,
                 base,
-                token: self.token,
+                credential,
                 timeout: self.timeout,
                 retry: self.retry,
                 max_response_bytes: self.max_response_bytes,

@@ -3,6 +3,7 @@
 
 mod call;
 mod client;
+mod credential;
 mod enums;
 mod error;
 mod multipart;

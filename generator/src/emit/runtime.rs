@@ -38,6 +38,12 @@ pub const RUNTIME_FILES: &[RuntimeFile] = &[
         source: include_str!("../../runtime/client.rs"),
     },
     RuntimeFile {
+        name: "credential",
+        public: false,
+        doc: "The API token: fixed, or asked for before each call; never printed.",
+        source: include_str!("../../runtime/credential.rs"),
+    },
+    RuntimeFile {
         name: "enums",
         public: false,
         doc: "Decoding string enums without failing on values a newer server adds.",
