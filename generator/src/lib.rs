@@ -369,6 +369,9 @@ impl Generator {
             Layout::Crate => Tracing::Feature,
             Layout::Module => Tracing::Off,
         });
+        // The mock answers with response types, which need `Serialize`:
+        // `round-trip` gives it.
+        selection.mock = self.layout == Layout::Crate && round_trip == RoundTrip::Feature;
         if self.tag_features.unwrap_or(self.layout == Layout::Crate) {
             selection.features = Some(emit::features::TagFeatures::new(
                 &model.api,
@@ -404,6 +407,7 @@ impl Generator {
             features: None,
             directions: Directions::both(api),
             tracing: Tracing::Off,
+            mock: false,
         })
     }
 }

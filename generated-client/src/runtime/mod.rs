@@ -18,6 +18,8 @@ mod trace;
 #[cfg(not(feature = "tracing"))]
 #[path = "trace_off.rs"]
 mod trace;
+#[cfg(feature = "mock")]
+pub mod mock;
 
 pub use self::call::{
     Answer, Binary, ByStatus, Call, Decoder, Json, JsonIfAny, NoBody, Text, WithResponse,

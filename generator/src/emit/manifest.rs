@@ -96,6 +96,9 @@ pub fn manifest(api: &Api, crate_name: &str, header: &str, selection: &Selection
     if let Some(tracing) = selection.tracing.dependency() {
         out.push_str(&tracing);
     }
+    if selection.mock {
+        out.push_str(super::mock::DEPENDENCY);
+    }
     let mut table = selection
         .features
         .as_ref()
@@ -108,6 +111,9 @@ pub fn manifest(api: &Api, crate_name: &str, header: &str, selection: &Selection
     }
     if let Some(entry) = selection.tracing.feature_entry() {
         table.push_str(&entry);
+    }
+    if selection.mock {
+        table.push_str(&super::mock::feature_entry());
     }
     if !table.is_empty() {
         out.push_str("\n[features]\n");

@@ -11,6 +11,7 @@ pub mod docs;
 mod errors;
 pub mod features;
 mod manifest;
+pub mod mock;
 mod operations;
 mod runtime;
 pub mod rust_type;
@@ -37,6 +38,9 @@ pub struct Selection {
     pub directions: directions::Directions,
     /// Whether calls are traced.
     pub tracing: trace::Tracing,
+    /// Whether the crate has the `mock` feature (a crate whose response
+    /// types can get `Serialize` from `round-trip`).
+    pub mock: bool,
 }
 
 impl Selection {
@@ -48,6 +52,7 @@ impl Selection {
             features: None,
             directions: directions::Directions::both(api),
             tracing: trace::Tracing::Off,
+            mock: false,
         }
     }
 }
@@ -88,6 +93,7 @@ pub fn plan(api: &Api, names: &Names, selection: &Selection, schema_label: &str)
                 file: None,
             })
             .chain(selection.tracing.runtime_modules())
+            .chain(selection.mock.then(mock::runtime_module))
             .collect(),
         cfg: None,
         file: None,
