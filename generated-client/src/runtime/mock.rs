@@ -25,7 +25,7 @@ const API_PREFIX: &str = super::super::API_PREFIX;
 /// query string and (for JSON and form bodies) body, and nothing else: any
 /// other request gets a 404.
 ///
-/// ```ignore
+/// ```text
 /// let server = MockServer::start().await?;
 /// let params = InvitationInvitationsListParams { search: Some("x".into()), ..Default::default() };
 /// server.on(server.client().stages().invitation_invitations_list(&params)).answers(&page).await;
