@@ -78,8 +78,9 @@ impl<T: DeserializeOwned, E: From<Failure>> Page<T, E> {
     }
 }
 
-/// A request on its way: the one non-generic future every page fetch runs.
-type Fetch<'a> = Pin<Box<dyn Future<Output = Result<Response, Failure>> + Send + 'a>>;
+/// A request on its way, its answer judged by status: the one future every
+/// page fetch runs, `Client::call` with the crate's `Error`.
+type Fetch<'a> = Pin<Box<dyn Future<Output = Result<Response, Error>> + Send + 'a>>;
 
 /// Every item of a paginated list operation, page after page, as a stream
 /// (what an operation's `_stream` method returns).
@@ -146,13 +147,9 @@ impl<'a, P, T> Pages<'a, P, T> {
 }
 
 impl<P: DeserializeOwned, T: DeserializeOwned> Pages<'_, P, T> {
-    /// Judges one fetched page: a 2xx is decoded, anything else is the
-    /// operation's error.
-    fn page(&self, fetched: Result<Response, Failure>) -> Result<Page<T, Error>, Error> {
+    /// Decodes one fetched page.
+    fn page(&self, fetched: Result<Response, Error>) -> Result<Page<T, Error>, Error> {
         let response = fetched?;
-        if !(200..300).contains(&response.status()) {
-            return Err((self.error)(response));
-        }
         let [results, pagination, next] = self.keys;
         Page::decode(&response, self.split, results, pagination, next)
     }
@@ -179,7 +176,7 @@ impl<P: DeserializeOwned, T: DeserializeOwned> Stream for Pages<'_, P, T> {
                     };
                     let request = (this.request)(page);
                     this.fetching
-                        .insert((page, Box::pin(this.client.execute(request))))
+                        .insert((page, Box::pin(this.client.call(request, this.error))))
                 }
             };
             let page = *page;
