@@ -110,21 +110,47 @@ impl fmt::Display for TooLargeError {
 impl std::error::Error for TooLargeError {}
 
 /// No (complete) response: the connection failed, TLS failed, the server
-/// hung up, or the configured timeout passed.
+/// hung up, the configured timeout passed, or a middleware gave up.
 #[derive(Debug)]
 pub struct TransportError {
-    source: reqwest::Error,
+    source: Cause,
+}
+
+#[derive(Debug)]
+enum Cause {
+    Http(reqwest::Error),
+    Other(Box<dyn std::error::Error + Send + Sync>),
 }
 
 impl TransportError {
+    /// A failure that is not reqwest's: one a middleware returned.
+    pub fn other(error: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        Self {
+            source: Cause::Other(error.into()),
+        }
+    }
+
+    /// reqwest's error; with `secret_url` (a token travels in the query
+    /// string), without the URL, which its message would repeat.
+    pub(super) fn from_reqwest(error: reqwest::Error, secret_url: bool) -> Self {
+        Self::from(if secret_url { error.without_url() } else { error })
+    }
+
     /// Whether the configured timeout passed.
     pub fn is_timeout(&self) -> bool {
-        self.source.is_timeout()
+        matches!(&self.source, Cause::Http(error) if error.is_timeout())
     }
 
     /// Whether connecting failed (nothing was sent).
     pub fn is_connect(&self) -> bool {
-        self.source.is_connect()
+        matches!(&self.source, Cause::Http(error) if error.is_connect())
+    }
+
+    fn cause(&self) -> &(dyn std::error::Error + Send + Sync + 'static) {
+        match &self.source {
+            Cause::Http(error) => error,
+            Cause::Other(error) => error.as_ref(),
+        }
     }
 }
 
@@ -132,22 +158,25 @@ impl From<reqwest::Error> for TransportError {
     fn from(source: reqwest::Error) -> Self {
         // The URL in reqwest's message carries no credentials: the token
         // travels in a header.
-        Self { source }
+        Self {
+            source: Cause::Http(source),
+        }
     }
 }
 
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let cause = self.cause();
         if self.is_timeout() {
-            write!(f, "no response within the timeout: {}", self.source)?;
+            write!(f, "no response within the timeout: {cause}")?;
         } else {
-            write!(f, "request failed: {}", self.source)?;
+            write!(f, "request failed: {cause}")?;
         }
         // reqwest's message stops at the first layer; the cause is deeper.
-        let mut cause = std::error::Error::source(&self.source);
-        while let Some(error) = cause {
+        let mut deeper = cause.source();
+        while let Some(error) = deeper {
             write!(f, ": {error}")?;
-            cause = error.source();
+            deeper = error.source();
         }
         Ok(())
     }
@@ -155,7 +184,7 @@ impl fmt::Display for TransportError {
 
 impl std::error::Error for TransportError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&self.source)
+        Some(self.cause())
     }
 }
 

@@ -62,7 +62,7 @@ use emit::directions::Directions;
 
 pub use emission::{Emission, Tokens};
 pub use emit::directions::RoundTrip;
-pub use emit::trace::Tracing;
+pub use emit::optional::Switch;
 pub use emit::tree::{GeneratedFile, Layout};
 pub use emit::{Dependency, DEPENDENCIES};
 pub use error::{Diagnostic, Error, ErrorKind, Location};
@@ -90,7 +90,8 @@ pub struct Generator {
     overrides: Vec<PathBuf>,
     tag_features: Option<bool>,
     round_trip: Option<RoundTrip>,
-    tracing: Option<Tracing>,
+    tracing: Option<Switch>,
+    middleware: Option<Switch>,
 }
 
 /// The crate name `generate` uses unless told otherwise.
@@ -119,6 +120,7 @@ impl Generator {
             tag_features: None,
             round_trip: None,
             tracing: None,
+            middleware: None,
         }
     }
 
@@ -144,11 +146,22 @@ impl Generator {
 
     /// Whether calls open a `tracing` span (and retries log an event): a
     /// crate puts it behind its `tracing` feature, off by default
-    /// ([`Tracing::Feature`]); a module has no features, so by default it
-    /// does not trace ([`Tracing::Off`]); ask for [`Tracing::On`], and
+    /// ([`Switch::Feature`]); a module has no features, so by default it
+    /// does not trace ([`Switch::Off`]); ask for [`Switch::On`], and
     /// depend on `tracing` 0.1, to trace from a build script's module.
-    pub fn tracing(mut self, tracing: Tracing) -> Self {
+    pub fn tracing(mut self, tracing: Switch) -> Self {
         self.tracing = Some(tracing);
+        self
+    }
+
+    /// Whether the client can send through `reqwest-middleware`'s client
+    /// (`ClientBuilder::middleware_client`): a crate puts it behind its
+    /// `middleware` feature, off by default ([`Switch::Feature`]); a module
+    /// goes without ([`Switch::Off`]) unless asked for [`Switch::On`], for
+    /// an includer that depends on `reqwest-middleware` 0.5 (with its
+    /// `multipart` feature).
+    pub fn middleware(mut self, middleware: Switch) -> Self {
+        self.middleware = Some(middleware);
         self
     }
 
@@ -365,10 +378,12 @@ impl Generator {
             .filter(|(_, selected)| **selected)
             .map(|(operation, _)| operation);
         selection.directions = Directions::new(&model.api, selected, round_trip);
-        selection.tracing = self.tracing.unwrap_or(match self.layout {
-            Layout::Crate => Tracing::Feature,
-            Layout::Module => Tracing::Off,
-        });
+        let by_layout = match self.layout {
+            Layout::Crate => Switch::Feature,
+            Layout::Module => Switch::Off,
+        };
+        selection.tracing = self.tracing.unwrap_or(by_layout);
+        selection.middleware = self.middleware.unwrap_or(by_layout);
         // The mock answers with response types, which need `Serialize`:
         // `round-trip` gives it.
         selection.mock = self.layout == Layout::Crate && round_trip == RoundTrip::Feature;
@@ -406,7 +421,8 @@ impl Generator {
             operations,
             features: None,
             directions: Directions::both(api),
-            tracing: Tracing::Off,
+            tracing: Switch::Off,
+            middleware: Switch::Off,
             mock: false,
         })
     }

@@ -9,6 +9,7 @@ use reqwest::header::{HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE, COOKIE};
 
 use super::credential::{Credential, Token};
 use super::error::{Failure, RequestError, TooLargeError, TransportError};
+use super::middleware::{self, Http};
 use super::request::{Auth, Body, Request, Response};
 use super::trace::CallTrace;
 
@@ -35,7 +36,7 @@ pub struct Client {
 }
 
 struct Inner {
-    http: reqwest::Client,
+    http: Http,
     base: String,
     credential: Option<Credential>,
     timeout: Option<Duration>,
@@ -118,7 +119,9 @@ pub struct ClientBuilder {
     credential: Option<Result<Credential, RequestError>>,
     timeout: Option<Duration>,
     connect_timeout: Duration,
-    http: Option<reqwest::Client>,
+    // With the `middleware` feature, a client with middleware; the field is
+    // the middleware module's to set.
+    pub(super) http: Option<Http>,
     user_agent: String,
     retry: RetryPolicy,
     max_response_bytes: usize,
@@ -323,10 +326,8 @@ impl Client {
     /// Sends one attempt and reads the whole body; with `secret_url`,
     /// transport errors leave the URL out.
     async fn send(&self, request: reqwest::Request, secret_url: bool) -> Result<Response, Failure> {
-        let hide = |error: reqwest::Error| {
-            TransportError::from(if secret_url { error.without_url() } else { error })
-        };
-        let mut response = self.inner.http.execute(request).await.map_err(hide)?;
+        let hide = |error| TransportError::from_reqwest(error, secret_url);
+        let mut response = middleware::execute(&self.inner.http, request, secret_url).await?;
         let status = response.status().as_u16();
         let headers = std::mem::take(response.headers_mut());
         let limit = self.inner.max_response_bytes;
@@ -381,12 +382,14 @@ impl ClientBuilder {
         self
     }
 
-    /// Uses this HTTP client (for proxies, custom TLS roots, middleware,
-    /// default headers) instead of building one. Start it from
+    /// Uses this HTTP client (for proxies, custom TLS roots, default
+    /// headers) instead of building one. Start it from
     /// [`http_client_builder`]: this crate builds reqwest without a bundled
-    /// TLS crypto provider, and that function installs one.
+    /// TLS crypto provider, and that function installs one. For
+    /// `reqwest-middleware`'s client, the crate's `middleware` feature adds
+    /// `ClientBuilder::middleware_client`.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http = Some(client);
+        self.http = Some(middleware::from_reqwest(client));
         self
     }
 
@@ -415,7 +418,7 @@ impl ClientBuilder {
         let credential = self.credential.transpose()?;
         let http = match self.http {
             Some(http) => http,
-            None => {
+            None => middleware::from_reqwest(
                 http_client_builder()
                     // Servers that close idle keep-alive connections after 5 s
                     // (uvicorn, Node) reset a request sent on one as it closes:
@@ -424,8 +427,8 @@ impl ClientBuilder {
                     .connect_timeout(self.connect_timeout)
                     .user_agent(self.user_agent)
                     .build()
-                    .map_err(|e| RequestError::new(format!("the HTTP client cannot be built: {e}")))?
-            }
+                    .map_err(|e| RequestError::new(format!("the HTTP client cannot be built: {e}")))?,
+            ),
         };
         Ok(Client {
             inner: Arc::new(Inner {

@@ -18,6 +18,11 @@ mod trace;
 #[cfg(not(feature = "tracing"))]
 #[path = "trace_off.rs"]
 mod trace;
+#[cfg(feature = "middleware")]
+mod middleware;
+#[cfg(not(feature = "middleware"))]
+#[path = "middleware_off.rs"]
+mod middleware;
 #[cfg(feature = "mock")]
 pub mod mock;
 

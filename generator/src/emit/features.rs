@@ -9,6 +9,8 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::mock::MOCK_FEATURE;
+use super::optional::{MIDDLEWARE, TRACING};
 use super::Selection;
 use crate::ir::analysis::reachable;
 use crate::ir::{Api, TypeId};
@@ -94,7 +96,30 @@ impl TagFeatures {
     }
 }
 
-/// A tag module's feature name: its module name, without `r#`.
+/// The features a crate has besides its tags': a tag of one of these names
+/// gets a suffix, or the manifest would declare the feature twice.
+const OWN_FEATURES: [&str; 4] = ["default", TRACING.feature, MIDDLEWARE.feature, MOCK_FEATURE];
+
+/// A tag module's feature name: its module name, without `r#`, and with
+/// `-tag` after a name the crate's own features take.
 pub fn feature_name(module: &Identifier) -> String {
-    module.name().to_string()
+    let name = module.name();
+    if OWN_FEATURES.contains(&name) {
+        format!("{name}-tag")
+    } else {
+        name.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_tag_named_like_one_of_the_crates_features_gets_a_suffix() {
+        assert_eq!(feature_name(&Identifier::plain("stages")), "stages");
+        for own in OWN_FEATURES {
+            assert_eq!(feature_name(&Identifier::plain(own)), format!("{own}-tag"));
+        }
+    }
 }

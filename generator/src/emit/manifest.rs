@@ -2,6 +2,7 @@
 
 use super::directions::ROUND_TRIP_FEATURE;
 use super::features::TagFeatures;
+use super::optional::{MIDDLEWARE, TRACING};
 use super::Selection;
 use crate::ir::Api;
 
@@ -93,8 +94,14 @@ pub fn manifest(api: &Api, crate_name: &str, header: &str, selection: &Selection
     for dependency in DEPENDENCIES {
         out.push_str(&format!("{} = {}\n", dependency.name, dependency.spec));
     }
-    if let Some(tracing) = selection.tracing.dependency() {
-        out.push_str(&tracing);
+    let optional = [
+        (TRACING, selection.tracing),
+        (MIDDLEWARE, selection.middleware),
+    ];
+    for (part, switch) in optional {
+        if let Some(dependency) = part.dependency(switch) {
+            out.push_str(&dependency);
+        }
     }
     if selection.mock {
         out.push_str(super::mock::DEPENDENCY);
@@ -109,8 +116,10 @@ pub fn manifest(api: &Api, crate_name: &str, header: &str, selection: &Selection
             "# Both serde halves on every type, not only the one it travels by.\n{ROUND_TRIP_FEATURE} = []\n"
         ));
     }
-    if let Some(entry) = selection.tracing.feature_entry() {
-        table.push_str(&entry);
+    for (part, switch) in optional {
+        if let Some(entry) = part.feature_entry(switch) {
+            table.push_str(&entry);
+        }
     }
     if selection.mock {
         table.push_str(&super::mock::feature_entry());

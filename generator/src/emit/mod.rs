@@ -13,9 +13,9 @@ pub mod features;
 mod manifest;
 pub mod mock;
 mod operations;
+pub mod optional;
 mod runtime;
 pub mod rust_type;
-pub mod trace;
 pub mod tree;
 mod types;
 
@@ -37,7 +37,9 @@ pub struct Selection {
     /// The serde halves each type implements.
     pub directions: directions::Directions,
     /// Whether calls are traced.
-    pub tracing: trace::Tracing,
+    pub tracing: optional::Switch,
+    /// Whether requests can go through reqwest-middleware's client.
+    pub middleware: optional::Switch,
     /// Whether the crate has the `mock` feature (a crate whose response
     /// types can get `Serialize` from `round-trip`).
     pub mock: bool,
@@ -51,7 +53,8 @@ impl Selection {
             operations: vec![true; api.operations.len()],
             features: None,
             directions: directions::Directions::both(api),
-            tracing: trace::Tracing::Off,
+            tracing: optional::Switch::Off,
+            middleware: optional::Switch::Off,
             mock: false,
         }
     }
@@ -92,7 +95,8 @@ pub fn plan(api: &Api, names: &Names, selection: &Selection, schema_label: &str)
                 cfg: None,
                 file: None,
             })
-            .chain(selection.tracing.runtime_modules())
+            .chain(optional::TRACING.runtime_modules(selection.tracing))
+            .chain(optional::MIDDLEWARE.runtime_modules(selection.middleware))
             .chain(selection.mock.then(mock::runtime_module))
             .collect(),
         cfg: None,
