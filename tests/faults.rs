@@ -32,7 +32,8 @@ fn client_retrying(server: &FaultServer, policy: RetryPolicy) -> Client {
 }
 
 /// Calls one operation and checks what every failure must satisfy: it came
-/// back in time, and neither its message nor its debug form shows the token.
+/// back in time, it names the operation, and neither its message nor its
+/// debug form shows the token.
 async fn retrieve(client: &Client) -> Error {
     let started = Instant::now();
     let error = client
@@ -47,6 +48,10 @@ async fn retrieve(client: &Client) -> Error {
     );
     let (shown, debug) = (error.to_string(), format!("{error:?}"));
     assert!(!shown.contains(TOKEN) && !debug.contains(TOKEN), "{debug}");
+    // Whatever went wrong, the error says which operation it befell.
+    let operation = "stages_invitation_invitations_retrieve";
+    assert_eq!(error.operation(), operation, "{debug}");
+    assert!(shown.starts_with(&format!("{operation}: ")), "{shown}");
     error
 }
 

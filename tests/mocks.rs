@@ -107,7 +107,9 @@ async fn a_body_is_part_of_the_expectation_and_errors_are_typed() {
         "welcome"
     );
     match invite(&client, "taken").await {
-        Err(Error::ValidationError { status: 400, body }) => {
+        Err(Error::ValidationError {
+            status: 400, body, ..
+        }) => {
             assert_eq!(*body, refusal);
         }
         other => panic!("{other:?}"),

@@ -143,7 +143,10 @@ async fn field_errors_of_a_400_are_kept_and_a_403_is_never_a_400() {
         .invitation_invitations_partial_update(UUID.parse().expect("uuid"), &Default::default())
         .await
         .expect_err("400");
-    let Error::ValidationError { status: 400, body } = error else {
+    let Error::ValidationError {
+        status: 400, body, ..
+    } = error
+    else {
         panic!("{error:?}");
     };
     assert_eq!(
@@ -157,7 +160,10 @@ async fn field_errors_of_a_400_are_kept_and_a_403_is_never_a_400() {
         .invitation_invitations_retrieve(UUID.parse().expect("uuid"))
         .await
         .expect_err("403");
-    let Error::GenericError { status: 403, body } = error else {
+    let Error::GenericError {
+        status: 403, body, ..
+    } = error
+    else {
         panic!("{error:?}");
     };
     assert_eq!(body.detail, "You do not have permission.");

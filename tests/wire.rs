@@ -210,7 +210,7 @@ async fn error_statuses_decode_into_their_declared_types(prism: &Prism) {
             .await
             .expect_err("a 400");
         match error {
-            Error::ValidationError { status, body } => {
+            Error::ValidationError { status, body, .. } => {
                 assert_eq!(status, 400);
                 let _ = body.non_field_errors;
             }
@@ -226,7 +226,7 @@ async fn error_statuses_decode_into_their_declared_types(prism: &Prism) {
         match error {
             // The status alone decides: a GenericError is never read as a
             // ValidationError, though every field of the latter is optional.
-            Error::GenericError { status, body } => {
+            Error::GenericError { status, body, .. } => {
                 assert_eq!(status, 403);
                 assert!(!body.detail.is_empty() || prefer.contains("dynamic"));
             }

@@ -157,8 +157,12 @@ impl Client {
     /// Operations call this; it is public for requests the schema does not
     /// describe.
     pub async fn execute(&self, request: Request) -> Result<Response, Failure> {
-        let trace = CallTrace::start(request.operation, &request.method, request.template);
-        trace.run(self.attempts(request, &trace)).await
+        let operation = request.operation;
+        let trace = CallTrace::start(operation, &request.method, request.template);
+        match trace.run(self.attempts(request, &trace)).await {
+            Ok(response) => Ok(response.in_operation(operation)),
+            Err(failure) => Err(failure.in_operation(operation)),
+        }
     }
 
     /// Sends the request, and again while the retry policy allows and the

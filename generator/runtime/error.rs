@@ -18,6 +18,30 @@ pub enum Failure {
     TooLarge(TooLargeError),
 }
 
+impl Failure {
+    /// The same failure, naming the operation it befell.
+    pub(super) fn in_operation(self, operation: &'static str) -> Self {
+        match self {
+            Self::Request(mut error) => {
+                error.operation = operation;
+                Self::Request(error)
+            }
+            Self::Transport(mut error) => {
+                error.operation = operation;
+                Self::Transport(error)
+            }
+            Self::Decode(mut error) => {
+                error.inner.operation = operation;
+                Self::Decode(error)
+            }
+            Self::TooLarge(mut error) => {
+                error.operation = operation;
+                Self::TooLarge(error)
+            }
+        }
+    }
+}
+
 impl From<TooLargeError> for Failure {
     fn from(error: TooLargeError) -> Self {
         Self::TooLarge(error)
@@ -48,6 +72,7 @@ impl From<DecodeError> for Failure {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RequestError {
     message: String,
+    operation: &'static str,
 }
 
 impl RequestError {
@@ -55,7 +80,14 @@ impl RequestError {
     pub fn new(message: impl Into<String>) -> Self {
         Self {
             message: message.into(),
+            operation: "",
         }
+    }
+
+    /// The operation whose request it was (its operationId; empty for a
+    /// request not built by an operation).
+    pub fn operation(&self) -> &'static str {
+        self.operation
     }
 
     /// What is wrong.
@@ -78,12 +110,23 @@ impl std::error::Error for RequestError {}
 pub struct TooLargeError {
     status: u16,
     limit: usize,
+    operation: &'static str,
 }
 
 impl TooLargeError {
     /// A response with `status` whose body went past `limit` bytes.
     pub fn new(status: u16, limit: usize) -> Self {
-        Self { status, limit }
+        Self {
+            status,
+            limit,
+            operation: "",
+        }
+    }
+
+    /// The operation whose response it was (its operationId; empty for a
+    /// request not built by an operation).
+    pub fn operation(&self) -> &'static str {
+        self.operation
     }
 
     /// The HTTP status of the response.
@@ -114,6 +157,7 @@ impl std::error::Error for TooLargeError {}
 #[derive(Debug)]
 pub struct TransportError {
     source: Cause,
+    operation: &'static str,
 }
 
 #[derive(Debug)]
@@ -127,6 +171,7 @@ impl TransportError {
     pub fn other(error: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
         Self {
             source: Cause::Other(error.into()),
+            operation: "",
         }
     }
 
@@ -134,6 +179,12 @@ impl TransportError {
     /// string), without the URL, which its message would repeat.
     pub(super) fn from_reqwest(error: reqwest::Error, secret_url: bool) -> Self {
         Self::from(if secret_url { error.without_url() } else { error })
+    }
+
+    /// The operation whose request it was (its operationId; empty for a
+    /// request not built by an operation).
+    pub fn operation(&self) -> &'static str {
+        self.operation
     }
 
     /// Whether the configured timeout passed.
@@ -160,6 +211,7 @@ impl From<reqwest::Error> for TransportError {
         // travels in a header.
         Self {
             source: Cause::Http(source),
+            operation: "",
         }
     }
 }
@@ -193,15 +245,21 @@ impl std::error::Error for TransportError {
 #[derive(Debug, Clone)]
 pub struct StatusError {
     // Boxed: results that carry errors stay small.
-    inner: Box<(u16, HeaderMap, Bytes)>,
+    inner: Box<(u16, HeaderMap, Bytes, &'static str)>,
 }
 
 impl StatusError {
     /// Wraps a response.
     pub fn new(status: u16, headers: HeaderMap, body: Bytes) -> Self {
         Self {
-            inner: Box::new((status, headers, body)),
+            inner: Box::new((status, headers, body, "")),
         }
+    }
+
+    /// The same error, naming the operation whose response it is.
+    pub(super) fn in_operation(mut self, operation: &'static str) -> Self {
+        self.inner.3 = operation;
+        self
     }
 
     /// The HTTP status code.
@@ -217,6 +275,12 @@ impl StatusError {
     /// The raw response body.
     pub fn body(&self) -> &[u8] {
         &self.inner.2
+    }
+
+    /// The operation whose response it is (its operationId; empty for a
+    /// request not built by an operation).
+    pub fn operation(&self) -> &'static str {
+        self.inner.3
     }
 }
 
@@ -243,6 +307,7 @@ pub struct DecodeError {
 
 #[derive(Debug, Clone)]
 struct Decode {
+    operation: &'static str,
     status: u16,
     path: String,
     message: String,
@@ -255,6 +320,7 @@ impl DecodeError {
     pub fn new(status: u16, path: impl Into<String>, message: impl Into<String>, body: Bytes) -> Self {
         Self {
             inner: Box::new(Decode {
+                operation: "",
                 status,
                 path: path.into(),
                 message: message.into(),
@@ -266,6 +332,12 @@ impl DecodeError {
     /// The status of the response.
     pub fn status(&self) -> u16 {
         self.inner.status
+    }
+
+    /// The operation whose response it is (its operationId; empty for a
+    /// request not built by an operation).
+    pub fn operation(&self) -> &'static str {
+        self.inner.operation
     }
 
     /// Where in the body decoding failed (`.` for the top level).

@@ -333,6 +333,7 @@ fn form_body<T: Serialize + ?Sized>(body: &T) -> Result<Bytes, RequestError> {
 /// A complete response: status, headers and the whole body.
 #[derive(Debug, Clone)]
 pub struct Response {
+    operation: &'static str,
     status: u16,
     headers: HeaderMap,
     body: Bytes,
@@ -342,10 +343,24 @@ impl Response {
     /// A response as received.
     pub fn new(status: u16, headers: HeaderMap, body: Bytes) -> Self {
         Self {
+            operation: "",
             status,
             headers,
             body,
         }
+    }
+
+    /// The same response, as the answer to `operation`, which every error
+    /// made from it names.
+    pub(super) fn in_operation(mut self, operation: &'static str) -> Self {
+        self.operation = operation;
+        self
+    }
+
+    /// The operation it answers (its operationId; empty for a request not
+    /// built by an operation).
+    pub fn operation(&self) -> &'static str {
+        self.operation
     }
 
     /// The HTTP status code.
@@ -360,7 +375,7 @@ impl Response {
 
     /// Decodes the body as JSON.
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, Failure> {
-        decode(self.status, &self.body)
+        decode(self.status, &self.body).map_err(|failure| failure.in_operation(self.operation))
     }
 
     /// Decodes the body as JSON if there is one (a 204 that declares a body
@@ -375,13 +390,13 @@ impl Response {
     /// The body as text; it must be UTF-8.
     pub fn text(&self) -> Result<String, Failure> {
         String::from_utf8(self.body.to_vec()).map_err(|e| {
-            DecodeError::new(
+            Failure::from(DecodeError::new(
                 self.status,
                 ".",
                 format!("the body is not UTF-8 text: {e}"),
                 self.body.clone(),
-            )
-            .into()
+            ))
+            .in_operation(self.operation)
         })
     }
 
@@ -392,7 +407,7 @@ impl Response {
 
     /// The response as an error for a status the operation does not declare.
     pub fn into_status_error(self) -> StatusError {
-        StatusError::new(self.status, self.headers, self.body)
+        StatusError::new(self.status, self.headers, self.body).in_operation(self.operation)
     }
 
     /// The raw body, shared.

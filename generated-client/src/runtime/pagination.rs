@@ -70,6 +70,7 @@ impl<T: DeserializeOwned, E: From<Failure>> Page<T, E> {
                         e.to_string(),
                         response.body().clone(),
                     ))
+                    .in_operation(response.operation())
                     .into()
                 })
             })

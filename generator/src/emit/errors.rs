@@ -41,6 +41,8 @@ pub fn error_module(api: &Api, names: &Names, selection: &Selection) -> TokenStr
             #[doc = #doc]
             #cfg
             #variant {
+                /// The operation that got the answer (its operationId).
+                operation: &'static str,
                 /// The HTTP status code.
                 status: u16,
                 /// The decoded body.
@@ -55,7 +57,7 @@ pub fn error_module(api: &Api, names: &Names, selection: &Selection) -> TokenStr
         let variant = ident(variant);
         quote! {
             #cfg
-            Self::#variant { status, body } => match ::serde_json::to_string(body) {
+            Self::#variant { status, body, .. } => match ::serde_json::to_string(body) {
                 Ok(json) => ::core::write!(f, #with_body, status, json),
                 Err(_) => ::core::write!(f, #without_body, status),
             },
@@ -65,6 +67,11 @@ pub fn error_module(api: &Api, names: &Names, selection: &Selection) -> TokenStr
         let cfg = gate(**id);
         let variant = ident(variant);
         quote! { #cfg Self::#variant { status, .. } => Some(*status), }
+    });
+    let operation_arms = variants.iter().map(|(id, variant, _)| {
+        let cfg = gate(**id);
+        let variant = ident(variant);
+        quote! { #cfg Self::#variant { operation, .. } => operation, }
     });
     let source_arms = variants.iter().map(|(id, variant, _)| {
         let cfg = gate(**id);
@@ -85,6 +92,9 @@ pub fn error_module(api: &Api, names: &Names, selection: &Selection) -> TokenStr
         FixedErrorVariant::Timeout | FixedErrorVariant::Transport | FixedErrorVariant::Request => {
             quote! { Self::#name(_) => None, }
         }
+    });
+    let fixed_operation_arms = fixed_variants.iter().map(|(_, name)| {
+        quote! { Self::#name(error) => error.operation(), }
     });
     let fixed_display_arms = fixed_variants.iter().map(|(_, name)| {
         quote! { Self::#name(error) => ::core::fmt::Display::fmt(error, f), }
@@ -146,10 +156,23 @@ pub fn error_module(api: &Api, names: &Names, selection: &Selection) -> TokenStr
                     #(#fixed_status_arms)*
                 }
             }
+
+            /// The operation that failed (its operationId; empty for a
+            /// request not built by an operation).
+            pub fn operation(&self) -> &'static str {
+                match self {
+                    #(#operation_arms)*
+                    #(#fixed_operation_arms)*
+                }
+            }
         }
 
         impl ::core::fmt::Display for Error {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                let operation = self.operation();
+                if !operation.is_empty() {
+                    ::core::write!(f, "{}: ", operation)?;
+                }
                 match self {
                     #(#display_arms)*
                     #(#fixed_display_arms)*
@@ -292,6 +315,7 @@ fn error_fn(
             let decode = quote! {
                 match response.json() {
                     Ok(body) => Error::#variant {
+                        operation: response.operation(),
                         #status,
                         body: Box::new(body),
                     },

@@ -42,10 +42,27 @@ impl Error {
             Self::Request(_) => None,
         }
     }
+
+    /// The operation that failed (its operationId; empty for a
+    /// request not built by an operation).
+    pub fn operation(&self) -> &'static str {
+        match self {
+            Self::Status(error) => error.operation(),
+            Self::Decode(error) => error.operation(),
+            Self::TooLarge(error) => error.operation(),
+            Self::Timeout(error) => error.operation(),
+            Self::Transport(error) => error.operation(),
+            Self::Request(error) => error.operation(),
+        }
+    }
 }
 
 impl ::core::fmt::Display for Error {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        let operation = self.operation();
+        if !operation.is_empty() {
+            ::core::write!(f, "{}: ", operation)?;
+        }
         match self {
             Self::Status(error) => ::core::fmt::Display::fmt(error, f),
             Self::Decode(error) => ::core::fmt::Display::fmt(error, f),

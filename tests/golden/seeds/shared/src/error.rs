@@ -15,6 +15,8 @@
 pub enum Error {
     /// The server answered 400 with its `ValidationError` body.
     ValidationError {
+        /// The operation that got the answer (its operationId).
+        operation: &'static str,
         /// The HTTP status code.
         status: u16,
         /// The decoded body.
@@ -22,6 +24,8 @@ pub enum Error {
     },
     /// The server answered 403 with its `GenericError` body.
     GenericError {
+        /// The operation that got the answer (its operationId).
+        operation: &'static str,
         /// The HTTP status code.
         status: u16,
         /// The decoded body.
@@ -58,12 +62,31 @@ impl Error {
             Self::Request(_) => None,
         }
     }
+
+    /// The operation that failed (its operationId; empty for a
+    /// request not built by an operation).
+    pub fn operation(&self) -> &'static str {
+        match self {
+            Self::ValidationError { operation, .. } => operation,
+            Self::GenericError { operation, .. } => operation,
+            Self::Status(error) => error.operation(),
+            Self::Decode(error) => error.operation(),
+            Self::TooLarge(error) => error.operation(),
+            Self::Timeout(error) => error.operation(),
+            Self::Transport(error) => error.operation(),
+            Self::Request(error) => error.operation(),
+        }
+    }
 }
 
 impl ::core::fmt::Display for Error {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        let operation = self.operation();
+        if !operation.is_empty() {
+            ::core::write!(f, "{}: ", operation)?;
+        }
         match self {
-            Self::ValidationError { status, body } => {
+            Self::ValidationError { status, body, .. } => {
                 match ::serde_json::to_string(body) {
                     Ok(json) => {
                         ::core::write!(
@@ -73,7 +96,7 @@ impl ::core::fmt::Display for Error {
                     Err(_) => ::core::write!(f, "status {} (ValidationError)", status),
                 }
             }
-            Self::GenericError { status, body } => {
+            Self::GenericError { status, body, .. } => {
                 match ::serde_json::to_string(body) {
                     Ok(json) => {
                         ::core::write!(f, "status {} (GenericError): {}", status, json)
@@ -136,6 +159,7 @@ pub fn status_400_validation_error_403_generic_error(
             match response.json() {
                 Ok(body) => {
                     Error::ValidationError {
+                        operation: response.operation(),
                         status: 400,
                         body: Box::new(body),
                     }
@@ -147,6 +171,7 @@ pub fn status_400_validation_error_403_generic_error(
             match response.json() {
                 Ok(body) => {
                     Error::GenericError {
+                        operation: response.operation(),
                         status: 403,
                         body: Box::new(body),
                     }
