@@ -1,14 +1,17 @@
 //! The generated crate's `tracing` feature: one span per call, named by its
 //! operation, with method, route template, status, attempts and duration;
-//! an event per retry; never the token, the filled-in path or a body.
+//! an event per retry; never the token, the filled-in path or a body. The
+//! last test makes real calls to the live authentik of `scripts/live-server`.
 
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use authentik_client::{Client, RetryPolicy};
+use authentik_client::apis::stages::InvitationInvitationsListParams;
+use authentik_client::{Client, Error, RetryPolicy};
 use test_support::faults::{Behaviour, FaultServer};
+use test_support::live;
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
 use tracing::{Event, Metadata, Subscriber};
@@ -191,4 +194,105 @@ async fn a_call_that_fails_records_the_kind_of_failure_not_its_message() {
     assert_eq!(fields.get("error").map(String::as_str), Some("transport"));
     assert_eq!(fields.get("attempts").map(String::as_str), Some("1"));
     assert_eq!(fields.get("http.response.status_code"), None);
+}
+
+/// The span of the call `operation` made, which must be the only one.
+fn only_span<'a>(seen: &'a Seen, operation: &str) -> &'a Fields {
+    let spans: Vec<&Fields> = seen
+        .spans
+        .iter()
+        .filter(|(name, fields)| {
+            *name == "authentik.call"
+                && fields.get("operation").map(String::as_str) == Some(operation)
+        })
+        .map(|(_, fields)| fields)
+        .collect();
+    assert_eq!(spans.len(), 1, "{:?}", seen.spans);
+    spans[0]
+}
+
+#[tokio::test]
+async fn real_calls_to_the_live_server_and_a_call_timeout_show_in_their_spans() {
+    let Some(server) = live::Server::find() else {
+        return;
+    };
+    let capture = Capture::default();
+    let _default = tracing::subscriber::set_default(capture.clone());
+    let client = Client::new(&server.url, &server.token).expect("client");
+    let stages = client.stages();
+    let params = InvitationInvitationsListParams::default();
+
+    stages
+        .invitation_invitations_list(&params)
+        .await
+        .expect("the list answers");
+    let missing = stages
+        .invitation_invitations_retrieve(uuid::Uuid::nil())
+        .await
+        .expect_err("no invitation has the nil UUID");
+    assert!(
+        matches!(&missing, Error::Status(status) if status.status() == 404),
+        "{missing:?}"
+    );
+    // authentik takes longer than a millisecond to answer anything it
+    // authenticates: the call's own timeout cuts it short, and the client
+    // is still good for the next call.
+    let cut = stages
+        .invitation_invitations_list(&params)
+        .timeout(Duration::from_millis(1))
+        .await
+        .expect_err("a millisecond is too short");
+    assert!(matches!(cut, Error::Timeout(_)), "{cut:?}");
+    stages
+        .invitation_invitations_list(&params)
+        .timeout(Duration::from_secs(10))
+        .await
+        .expect("the same client answers again");
+
+    let seen = capture.0.lock().expect("seen");
+    let lists: Vec<&Fields> = seen
+        .spans
+        .iter()
+        .filter(|(_, fields)| {
+            fields.get("operation").map(String::as_str)
+                == Some("stages_invitation_invitations_list")
+        })
+        .map(|(_, fields)| fields)
+        .collect();
+    assert_eq!(lists.len(), 3, "{:?}", seen.spans);
+    let field = |fields: &Fields, name: &str| fields.get(name).cloned();
+    for (fields, status, error) in [
+        (lists[0], Some("200"), None),
+        (lists[1], None, Some("timeout")),
+        (lists[2], Some("200"), None),
+    ] {
+        assert_eq!(
+            field(fields, "http.route").as_deref(),
+            Some("/stages/invitation/invitations/")
+        );
+        assert_eq!(field(fields, "http.request.method").as_deref(), Some("GET"));
+        assert_eq!(
+            field(fields, "http.response.status_code").as_deref(),
+            status
+        );
+        assert_eq!(field(fields, "error").as_deref(), error);
+        assert_eq!(field(fields, "attempts").as_deref(), Some("1"));
+        assert!(field(fields, "duration_ms").is_some());
+    }
+    let retrieve = only_span(&seen, "stages_invitation_invitations_retrieve");
+    assert_eq!(
+        retrieve
+            .get("http.response.status_code")
+            .map(String::as_str),
+        Some("404")
+    );
+    assert_eq!(
+        retrieve.get("http.route").map(String::as_str),
+        Some("/stages/invitation/invitations/{invite_uuid}/")
+    );
+    let everything = format!("{:?} {:?}", seen.spans, seen.events);
+    assert!(
+        !everything.contains(&server.token),
+        "the token was recorded"
+    );
 }
