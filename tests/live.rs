@@ -318,7 +318,7 @@ impl Swept {
 /// The sweep's test file; `crate_alias` names the client crate
 /// `authentik_client` where it is called something else.
 fn sweep_test(calls: &str, crate_alias: &str) -> String {
-    let helpers = sweep::HELPERS;
+    let helpers = [sweep::HELPERS, sweep::VALUES].concat();
     format!(
         r#"//! Written by the authentik-rs test `live`: calls the GET operations of
 //! the real server, those that name an object with the ids of listed ones.

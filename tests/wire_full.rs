@@ -64,7 +64,7 @@ fn every_get_operation_decodes_prisms_answers() {
 fn sweep_test(model: &Model) -> (String, usize) {
     let calls = sweep::get_calls(model);
     let code = calls.code;
-    let helpers = sweep::HELPERS;
+    let helpers = [sweep::HELPERS, sweep::VALUES].concat();
     let test = format!(
         r#"//! Written by the authentik-rs test `wire_full`: calls every GET operation.
 #![allow(clippy::all)]

@@ -1,0 +1,3 @@
+//! What the fuzz targets and their seed writers share.
+
+pub mod reply;
