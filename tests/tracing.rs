@@ -196,19 +196,16 @@ async fn a_call_that_fails_records_the_kind_of_failure_not_its_message() {
     assert_eq!(fields.get("http.response.status_code"), None);
 }
 
-/// The span of the call `operation` made, which must be the only one.
-fn only_span<'a>(seen: &'a Seen, operation: &str) -> &'a Fields {
-    let spans: Vec<&Fields> = seen
-        .spans
+/// The spans of the calls of `operation`, in order.
+fn call_spans<'a>(seen: &'a Seen, operation: &str) -> Vec<&'a Fields> {
+    seen.spans
         .iter()
         .filter(|(name, fields)| {
             *name == "authentik.call"
                 && fields.get("operation").map(String::as_str) == Some(operation)
         })
         .map(|(_, fields)| fields)
-        .collect();
-    assert_eq!(spans.len(), 1, "{:?}", seen.spans);
-    spans[0]
+        .collect()
 }
 
 #[tokio::test]
@@ -250,15 +247,7 @@ async fn real_calls_to_the_live_server_and_a_call_timeout_show_in_their_spans() 
         .expect("the same client answers again");
 
     let seen = capture.0.lock().expect("seen");
-    let lists: Vec<&Fields> = seen
-        .spans
-        .iter()
-        .filter(|(_, fields)| {
-            fields.get("operation").map(String::as_str)
-                == Some("stages_invitation_invitations_list")
-        })
-        .map(|(_, fields)| fields)
-        .collect();
+    let lists = call_spans(&seen, "stages_invitation_invitations_list");
     assert_eq!(lists.len(), 3, "{:?}", seen.spans);
     let field = |fields: &Fields, name: &str| fields.get(name).cloned();
     for (fields, status, error) in [
@@ -279,7 +268,9 @@ async fn real_calls_to_the_live_server_and_a_call_timeout_show_in_their_spans() 
         assert_eq!(field(fields, "attempts").as_deref(), Some("1"));
         assert!(field(fields, "duration_ms").is_some());
     }
-    let retrieve = only_span(&seen, "stages_invitation_invitations_retrieve");
+    let retrieves = call_spans(&seen, "stages_invitation_invitations_retrieve");
+    assert_eq!(retrieves.len(), 1, "{:?}", seen.spans);
+    let retrieve = retrieves[0];
     assert_eq!(
         retrieve
             .get("http.response.status_code")
